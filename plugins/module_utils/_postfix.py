@@ -1,0 +1,415 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Postfix helpers shared by the postconf and postfix_map modules.
+
+Three things live here, all pure functions unit tests can call without a host:
+
+* value normalization: how a main.cf / master.cf ``-o`` value given as a
+  string, list, int or bool is written, and when two spellings of the same
+  value ("a, b", "a b", "a,\\n    b") are the same setting;
+* ``postconf`` output parsing (``-n``, ``-d``, ``-M``, ``-P``) and the
+  computation of what has to change (the change set is computed before check
+  mode is honoured, so check mode reports exactly what a real run would do);
+* the lookup-table source model (``key value`` files and aliases(5) files):
+  parse, update and render while keeping untouched lines byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+# ---------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------
+
+# Free-text parameters where a comma is text, not a list separator.
+TEXT_PARAMETERS = frozenset([
+    'smtpd_banner', 'mail_name', 'lmtpd_banner', 'smtp_helo_name', 'lmtp_lhlo_name',
+    'myhostname', 'mydomain', 'mail_owner', 'setgid_group',
+])
+
+_SEPARATORS = ' \t\r\n,'
+
+
+def split_tokens(value: str) -> list:
+    """Split a Postfix list value on commas, blanks and newlines.
+
+    A ``{ ... }`` group (Postfix 3.0+ syntax for values that contain blanks or
+    commas, e.g. ``check_policy_service { inet:127.0.0.1:10023, timeout=10s }``)
+    stays one token, with its inner blanks collapsed.
+    """
+    tokens = []
+    current = []
+    depth = 0
+    for char in value:
+        if char == '{':
+            depth += 1
+        elif char == '}' and depth:
+            depth -= 1
+        if depth == 0 and char in _SEPARATORS:
+            if current:
+                tokens.append(''.join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        tokens.append(''.join(current))
+    return [_tidy_group(token) for token in tokens]
+
+
+def _tidy_group(token: str) -> str:
+    if '{' not in token:
+        return token
+    return re.sub(r'\s+', ' ', token)
+
+
+def _scalar(value: t.Any) -> str:
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if value is None:
+        return ''
+    return str(value)
+
+
+def render_value(value: t.Any, separator: str = ', ') -> str:
+    """The text written to main.cf (``separator=', '``) or to a ``-o`` override (``','``).
+
+    Lists are joined, booleans become yes/no, numbers become text; a string
+    containing newlines is treated as a list so no raw newline reaches
+    ``postconf -e``.
+    """
+    if isinstance(value, (list, tuple)):
+        tokens = []
+        for item in value:
+            tokens.extend(split_tokens(_scalar(item)))
+        return separator.join(tokens)
+    text = _scalar(value).strip()
+    if '\n' in text or '\r' in text:
+        return separator.join(split_tokens(text))
+    return text
+
+
+def values_equal(name: str, current: t.Optional[str], desired: str) -> bool:
+    """Whether main.cf already holds *desired* for parameter *name*.
+
+    List spellings compare token by token, so a rerun with the same list never
+    reports a change whatever separators main.cf uses; free-text parameters
+    only collapse blanks.
+    """
+    if current is None:
+        return False
+    if name in TEXT_PARAMETERS or name.endswith('_banner'):
+        return ' '.join(current.split()) == ' '.join(desired.split())
+    return split_tokens(current) == split_tokens(desired)
+
+
+# ---------------------------------------------------------------------------
+# postconf output
+# ---------------------------------------------------------------------------
+
+def parse_postconf(output: str) -> dict:
+    """Parse ``postconf [-n|-d|-P]`` output (``name = value`` lines) into a dict."""
+    result = {}
+    for line in output.splitlines():
+        if not line.strip() or ' = ' not in line and not line.rstrip().endswith(' ='):
+            continue
+        if line.rstrip().endswith(' =') and ' = ' not in line:
+            name, value = line.rstrip()[:-2], ''
+        else:
+            name, value = line.split(' = ', 1)
+        result[name.strip()] = value.strip()
+    return result
+
+
+def unknown_warnings(stderr: str) -> set:
+    """Parameter names postconf warned about as unknown or unused."""
+    names = set()
+    for match in re.finditer(r'warning: (?:\S+: unused parameter: ([A-Za-z0-9_]+)=|([A-Za-z0-9_]+): unknown parameter)',
+                             stderr or ''):
+        names.add(match.group(1) or match.group(2))
+    return names
+
+
+def unused_parameters(stderr: str) -> dict:
+    """Parameters set in main.cf that Postfix does not use (``postconf -n`` omits them, only warns)."""
+    found = {}
+    for match in re.finditer(r'warning: \S+main\.cf: unused parameter: ([A-Za-z0-9_]+)=(.*)', stderr or ''):
+        found[match.group(1)] = match.group(2).strip()
+    return found
+
+
+PARAMETER_NAME_RE = re.compile(r'^[A-Za-z0-9_]+$')
+SERVICE_FIELDS = ('service', 'type', 'private', 'unpriv', 'chroot', 'wakeup', 'maxproc')
+
+
+def parse_master_entries(output: str) -> dict:
+    """Parse ``postconf -M`` output into {(service, type): entry}.
+
+    Each entry holds the seven fields, ``command`` (the command and its
+    arguments without the ``-o`` overrides) and ``options`` ({name: value}).
+    """
+    entries = {}
+    for line in output.splitlines():
+        if not line.strip() or line.lstrip().startswith('#'):
+            continue
+        tokens = _split_blanks(line)
+        if len(tokens) < 8:
+            continue
+        entry = dict(zip(SERVICE_FIELDS, tokens[:7]))
+        command, options = [], {}
+        rest = tokens[7:]
+        index = 0
+        while index < len(rest):
+            token = rest[index]
+            if token == '-o' and index + 1 < len(rest):
+                name, value = _split_override(rest[index + 1])
+                options[name] = value
+                index += 2
+                continue
+            if token.startswith('-o') and len(token) > 2 and '=' in token:
+                name, value = _split_override(token[2:])
+                options[name] = value
+                index += 1
+                continue
+            command.append(token)
+            index += 1
+        entry['command'] = ' '.join(command)
+        entry['options'] = options
+        entries[(entry['service'], entry['type'])] = entry
+    return entries
+
+
+def _split_blanks(line: str) -> list:
+    tokens, current, depth = [], [], 0
+    for char in line:
+        if char == '{':
+            depth += 1
+        elif char == '}' and depth:
+            depth -= 1
+        if depth == 0 and char in ' \t':
+            if current:
+                tokens.append(''.join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        tokens.append(''.join(current))
+    return tokens
+
+
+def _split_override(text: str) -> tuple:
+    if text.startswith('{') and text.endswith('}'):
+        text = text[1:-1].strip()
+    name, _sep, value = text.partition('=')
+    return name.strip(), value.strip()
+
+
+def normalize_master_entry(spec: dict) -> dict:
+    """A desired master.cf entry (module option) in the shape parse_master_entries returns."""
+    entry = {'service': str(spec['service']), 'type': str(spec['type'])}
+    for field in SERVICE_FIELDS[2:]:
+        value = spec.get(field)
+        if isinstance(value, bool):
+            value = 'y' if value else 'n'
+        entry[field] = '-' if value is None or value == '' else str(value)
+    entry['command'] = ' '.join(str(spec['command']).split())
+    entry['options'] = dict((str(name), render_value(value, ',')) for name, value in (spec.get('options') or {}).items())
+    return entry
+
+
+def master_entries_equal(current: t.Optional[dict], desired: dict) -> bool:
+    if current is None:
+        return False
+    for field in SERVICE_FIELDS + ('command',):
+        if current[field] != desired[field]:
+            return False
+    if set(current['options']) != set(desired['options']):
+        return False
+    return all(values_equal(name, current['options'][name], value) for name, value in desired['options'].items())
+
+
+def render_master_entry(entry: dict) -> str:
+    """One-line master.cf entry, as ``postconf -M service/type=...`` takes it."""
+    words = [entry[field] for field in SERVICE_FIELDS] + [entry['command']]
+    for name, value in entry['options'].items():
+        if re.search(r'\s', value):
+            words.append('-o { %s = %s }' % (name, value))
+        else:
+            words.append('-o %s=%s' % (name, value))
+    return ' '.join(words)
+
+
+def compute_parameter_changes(current: dict, desired: dict, state: str) -> dict:
+    """What ``postconf -e``/``-X`` must do: {'set': {name: value}, 'remove': [names]}.
+
+    *current* is ``postconf -n`` (explicit settings only); *desired* is already
+    rendered (see render_value).
+    """
+    changes = {'set': {}, 'remove': []}
+    for name in desired:
+        if state == 'absent':
+            if name in current:
+                changes['remove'].append(name)
+        elif not values_equal(name, current.get(name), desired[name]):
+            changes['set'][name] = desired[name]
+    return changes
+
+
+def parameter_diff_lines(values: dict, names: t.Iterable) -> str:
+    lines = ['%s = %s' % (name, values[name]) for name in names if name in values]
+    return ''.join(line + '\n' for line in lines)
+
+
+# ---------------------------------------------------------------------------
+# Lookup tables (postmap / postalias sources)
+# ---------------------------------------------------------------------------
+
+DATABASE_SUFFIXES = {'hash': '.db', 'btree': '.db', 'lmdb': '.lmdb', 'cdb': '.cdb', 'dbm': '.dir', 'sdbm': '.dir'}
+
+
+class MapEntry(object):
+    """One ``key value`` entry with its original text (continuation lines included)."""
+
+    __slots__ = ('key', 'value', 'text')
+
+    def __init__(self, key: str, value: str, text: t.Optional[str]):
+        self.key = key
+        self.value = value
+        self.text = text
+
+    def __repr__(self):
+        return 'MapEntry(%r, %r)' % (self.key, self.value)
+
+
+def _split_entry(line: str, alias: bool) -> tuple:
+    body = line.strip()
+    if alias:
+        key, sep, value = body.partition(':')
+        if sep:
+            return key.strip(), value.strip()
+    parts = body.split(None, 1)
+    key = parts[0]
+    value = parts[1] if len(parts) > 1 else ''
+    if alias and key.endswith(':'):
+        key = key[:-1]
+    return key, value.strip()
+
+
+def parse_map(text: t.Optional[str], alias: bool = False) -> list:
+    """Parse a table source into a list of str (comments, blank lines) and MapEntry.
+
+    As postmap(1) reads it: a line starting with blank space continues the
+    previous entry; ``#`` lines and blank lines are comments. Each item keeps
+    its exact text, so render_map(parse_map(x)) == x.
+    """
+    items: list = []
+    if not text:
+        return items
+    for line in text.splitlines(True):
+        stripped = line.strip()
+        if not stripped or stripped.startswith('#'):
+            items.append(line)
+            continue
+        if line[0] in ' \t' and items and isinstance(items[-1], MapEntry):
+            entry = items[-1]
+            entry.text += line
+            entry.value = (entry.value + ' ' + stripped).strip()
+            continue
+        key, value = _split_entry(line, alias)
+        items.append(MapEntry(key, value, line))
+    return items
+
+
+def render_map(items: list) -> str:
+    return ''.join(item if isinstance(item, str) else item.text for item in items)
+
+
+def format_entry(key: str, value: str, alias: bool = False) -> str:
+    if alias:
+        return '%s: %s\n' % (key, value)
+    return '%s %s\n' % (key, value)
+
+
+def map_values_equal(current: str, desired: str) -> bool:
+    """Two table values are the same when their comma/blank separated tokens match."""
+    return split_tokens(current) == split_tokens(desired)
+
+
+def render_map_value(value: t.Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ', '.join(_scalar(item).strip() for item in value)
+    return ' '.join(_scalar(value).split())
+
+
+def update_map(items: list, entries: dict, state: str = 'present', exclusive: bool = False,
+               alias: bool = False) -> tuple:
+    """Apply the desired entries to a parsed table.
+
+    *entries* maps keys to rendered values (render_map_value); for
+    ``state=absent`` only the keys matter. Returns ``(new_items, report)`` where
+    report lists the keys ``added``, ``changed`` and ``removed``. Lines that are
+    not touched keep their exact text; a key that appears more than once keeps
+    its first occurrence only when it is managed.
+    """
+    report: dict = {'added': [], 'changed': [], 'removed': []}
+    new_items: list = []
+    seen: set = set()
+    for item in items:
+        if isinstance(item, str):
+            new_items.append(item)
+            continue
+        key = item.key
+        if state == 'absent':
+            if key in entries:
+                if key not in report['removed']:
+                    report['removed'].append(key)
+                continue
+            new_items.append(item)
+            continue
+        if key in entries:
+            if key in seen:
+                report['removed'].append(key)
+                continue
+            seen.add(key)
+            if map_values_equal(item.value, entries[key]):
+                new_items.append(item)
+            else:
+                new_items.append(MapEntry(key, entries[key], format_entry(key, entries[key], alias)))
+                report['changed'].append(key)
+            continue
+        if exclusive:
+            report['removed'].append(key)
+            continue
+        new_items.append(item)
+    if state == 'present':
+        if new_items and isinstance(new_items[-1], str) and not new_items[-1].endswith(('\n', '\r')):
+            new_items[-1] += '\n'
+        elif new_items and isinstance(new_items[-1], MapEntry) and not new_items[-1].text.endswith(('\n', '\r')):
+            new_items[-1].text += '\n'
+        for key, value in entries.items():
+            if key not in seen:
+                new_items.append(MapEntry(key, value, format_entry(key, value, alias)))
+                report['added'].append(key)
+    return new_items, report
+
+
+def masked_map(items: list, alias: bool = False, mask: str = '********') -> str:
+    """The table text with every value replaced by *mask* (diffs of secret tables)."""
+    lines = []
+    for item in items:
+        if isinstance(item, str):
+            lines.append(item)
+        else:
+            lines.append(format_entry(item.key, mask, alias))
+    return ''.join(lines)
+
+
+def database_path(path: str, map_type: str) -> t.Optional[str]:
+    """The file postmap/postalias builds for *path*, or None for types without one."""
+    suffix = DATABASE_SUFFIXES.get(map_type)
+    if suffix is None:
+        return None
+    return path + suffix
