@@ -51,11 +51,14 @@ link:
 
 # ---------------------------------------------------------------- static gates
 sanity: venv ## ansible-test sanity from a clean ansible_collections/inpp/telecom copy
+	scripts/ensure-host-tools.sh shellcheck:shellcheck git:git
 	@mkdir -p $(dir $(GET_PIP)) && cp scripts/ansible_test_get_pip.py $(GET_PIP)
 	rm -rf $(BUILD)/sanity && mkdir -p $(SANITY_TREE)
 	tar -C $(ROOT) --exclude=./.venv --exclude=./build --exclude=./.cache --exclude=./.git \
 	    --exclude=./tests/output --exclude='*/.molecule' --exclude=__pycache__ \
 	    --exclude=.hypothesis --exclude=.pytest_cache -cf - . | tar -C $(SANITY_TREE) -xf -
+	@# ansible-test lists the files to check with git: index the copy.
+	cd $(SANITY_TREE) && git init -q && git add -A
 	cd $(SANITY_TREE) && $(BIN)/ansible-test sanity --python 3.11 --color no
 
 units: venv link ## unit tests (pytest + hypothesis) with the collection importable
