@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Print how to reach the lab's services from this host (127.0.0.1 ports only).
+set -euo pipefail
+cat <<'EOT'
+
+The INPP lab is up. From this host:
+  SMTP (mailhub, port 25)      127.0.0.1:2525   STARTTLS offered
+  Submission (587)             127.0.0.1:2587   STARTTLS + AUTH required
+  SMTPS (465, when enabled)    127.0.0.1:2465
+  IMAPS (993)                  127.0.0.1:2993
+  POP3S (995)                  127.0.0.1:2995
+  Lab accounts: daddy.nzinga@inpp.cd, grace.mbuyi@inpp.cd  password: Lab-Passw0rd!
+  (the certificate is self-signed: tell your client to accept it)
+
+Try:
+  openssl s_client -connect 127.0.0.1:2993 -quiet
+  swaks --server 127.0.0.1:2587 -tls -au daddy.nzinga@inpp.cd -ap 'Lab-Passw0rd!' \
+        -f daddy.nzinga@inpp.cd -t grace.mbuyi@inpp.cd
+  docker exec -it lab-mail bash      docker exec -it lab-pbx bash
+Tear down with: make lab-destroy
+EOT
