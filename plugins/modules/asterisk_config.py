@@ -1,0 +1,334 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: asterisk_config
+short_description: Edit sections and options of Asterisk configuration files exactly and idempotently
+version_added: 0.1.0
+description:
+  - Ensures sections of an Asterisk configuration file (C(pjsip.conf), C(extensions.conf), C(voicemail.conf),
+    C(queues.conf), ...) with their ordered options, in one call for many sections.
+  - Understands the Asterisk format rather than INI, unlike M(community.general.ini_file) - templates C([name](!)),
+    inheritance C([name](tpl1,tpl2)), appends C([name](+)), same-named sections told apart by their C(type=) option
+    (PJSIP endpoint, aor and auth), repeated keys in order (C(exten), C(same), C(allow), C(member)), C(=) and C(=>),
+    C(;) and C(;-- --;) comments, C(#include), C(#tryinclude) and C(#exec) lines.
+  - Lines the module does not need to touch stay byte-identical, including comments, blank lines, spacing, CRLF line
+    endings and a missing final newline.
+  - A file the Asterisk parser would reject (an option before any section, a header without C(]), an unterminated
+    C(;--) block, a line without C(=), an unknown C(#) directive) makes the module fail with the file name and line
+    number; the file is left untouched.
+  - Sections the module creates are marked with the comment C(; managed by inpp.telecom.asterisk_config) on their
+    header line. O(purge) removes only marked sections, never hand-written ones.
+  - Does not reload Asterisk; notify a handler using M(inpp.telecom.asterisk_command) with the narrowest reload
+    (C(pjsip reload), C(dialplan reload), ...).
+author:
+  - INPP infrastructure team
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.files
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+options:
+  path:
+    description:
+      - Path of the Asterisk configuration file, for example C(/etc/asterisk/pjsip.conf).
+    type: path
+    required: true
+    aliases: [dest]
+  sections:
+    description:
+      - Sections to manage, applied in order.
+      - A section is identified by O(sections[].name) and, when given, O(sections[].type). Without a type the name
+        alone must match at most one section; PJSIP objects sharing a name (endpoint, aor, auth) need their type.
+      - New sections are appended at the end of the file, after a blank line.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Section name, the text between C([) and C(]).
+        type: str
+        required: true
+      type:
+        description:
+          - Value of the section's C(type=) option (PJSIP, sorcery), used to tell same-named sections apart.
+          - When set, the section gets C(type=<type>) as its first option if the options do not already list
+            C(type).
+        type: str
+      state:
+        description:
+          - V(present) ensures the section, V(absent) removes it (hand-written or not).
+        type: str
+        choices: [present, absent]
+        default: present
+      template:
+        description:
+          - Whether the section is a template, C([name](!)).
+          - When omitted an existing section keeps its flag and a new one is not a template.
+        type: bool
+      parents:
+        description:
+          - Templates the section inherits from, in order, C([name](tpl1,tpl2)).
+          - When omitted an existing section keeps its parents; V([]) removes them.
+        type: list
+        elements: str
+      options:
+        description:
+          - Ordered options, each a one-key mapping C({name: value}). A list value C({allow: [ulaw, alaw]}) stands for
+            one line per item. Repeated names are allowed and kept in order (C(exten), C(same), C(allow)).
+          - Without O(sections[].exclusive), each listed name gets exactly the listed values, in order, at the place
+            of its current lines; names not listed are left alone; new names are added after the last option.
+          - With O(sections[].exclusive=true) the section's options become exactly this list, in this order. Use it
+            for dialplan contexts, where the interleaving of C(exten) and C(same) lines matters.
+          - Values are written as given, in Asterisk file syntax; a C(;) that is not escaped is written as C(\;).
+            Booleans become C(yes)/C(no).
+          - New lines use C(=>) for C(exten), C(same), C(include), C(switch), C(ignorepat), C(member) and numeric
+            names (voicemail boxes), C(=) otherwise; an existing line keeps its operator and spacing.
+        type: list
+        elements: dict
+        default: []
+      absent_options:
+        description:
+          - Options to remove from the section. A string removes every line with that name; a mapping
+            C({name: value}) (or C({name: [v1, v2]})) removes only those values.
+        type: list
+        elements: raw
+        default: []
+      exclusive:
+        description:
+          - Whether O(sections[].options) is the complete, ordered list of options of the section.
+        type: bool
+        default: false
+  purge:
+    description:
+      - Remove the sections this module created in the file (marked on their header line) that are not listed in
+        O(sections). Hand-written sections are never purged.
+    type: bool
+    default: false
+  create:
+    description:
+      - Create the file when it does not exist. When V(false) a missing file is an error.
+    type: bool
+    default: true
+  backup:
+    description:
+      - Create a backup file including the timestamp information before changing the file.
+    type: bool
+    default: false
+notes:
+  - Option names are matched case-sensitively, values after stripping surrounding white space.
+  - Append sections C([name](+)) are kept as they are; they are never matched by O(sections).
+seealso:
+  - module: inpp.telecom.asterisk_command
+  - module: inpp.telecom.asterisk_info
+  - module: community.general.ini_file
+'''
+
+EXAMPLES = r'''
+- name: PJSIP user 1001 (endpoint, auth, aor share the name)
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    sections:
+      - name: "1001"
+        type: endpoint
+        parents: [endpoint-staff]
+        options:
+          - context: staff
+          - auth: "1001"
+          - aors: "1001"
+          - allow: [ulaw, alaw]
+      - name: "1001"
+        type: auth
+        options:
+          - auth_type: userpass
+          - username: "1001"
+          - password: "{{ vault_sip_secret_1001 }}"
+      - name: "1001"
+        type: aor
+        options:
+          - max_contacts: 1
+  notify: Reload pjsip
+
+- name: Endpoint template
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    sections:
+      - name: endpoint-staff
+        type: endpoint
+        template: true
+        options:
+          - disallow: all
+          - allow: ulaw
+
+- name: A dialplan context, exactly as listed
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/extensions.conf
+    sections:
+      - name: staff
+        exclusive: true
+        options:
+          - include: internal
+          - exten: 1000,1,Answer()
+          - same: n,Playback(hello-world)
+          - same: n,Hangup()
+
+- name: All users from the directory; drop users that left (only sections this module wrote)
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    purge: true
+    backup: true
+    sections: "{{ telecom_pjsip_sections }}"
+
+- name: Remove a codec and a whole section
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    sections:
+      - name: "1002"
+        type: endpoint
+        absent_options:
+          - allow: g729
+          - callerid
+      - name: "1003"
+        type: endpoint
+        state: absent
+'''
+
+RETURN = r'''
+sections_added:
+  description: Sections created, as name and type (type is null for sections without C(type=)).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "1001", "type": "endpoint"}]
+sections_changed:
+  description: Existing sections whose header or options changed.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "staff", "type": null}]
+sections_removed:
+  description: Sections removed, by O(sections[].state=absent) or O(purge).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "1003", "type": "aor"}]
+backup_file:
+  description: Name of the backup file that was created.
+  returned: changed and O(backup=true)
+  type: str
+  sample: /etc/asterisk/pjsip.conf.12345.2026-01-01@12:00:00~
+msg:
+  description: Short summary of what changed.
+  returned: always
+  type: str
+  sample: 3 added, 0 changed, 0 removed
+'''
+
+import os
+from typing import Any, Dict, List, Optional, Tuple
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import (
+    AsteriskConfError,
+    SectionSpec,
+    apply_specs,
+    parse,
+)
+from ansible_collections.inpp.telecom.plugins.module_utils._textfile import (
+    build_diff,
+    read_text,
+    write_text_atomically,
+)
+
+SECTION_SPEC = dict(
+    name=dict(type='str', required=True),
+    type=dict(type='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    template=dict(type='bool'),
+    parents=dict(type='list', elements='str'),
+    options=dict(type='list', elements='dict', default=[]),
+    absent_options=dict(type='list', elements='raw', default=[]),
+    exclusive=dict(type='bool', default=False),
+)
+
+
+def compute(text: Optional[str], path: str, sections: List[Dict[str, Any]],
+            purge: bool = False) -> Tuple[str, Dict[str, List[Dict[str, Optional[str]]]]]:
+    """Return (new text, {'added','changed','removed'}) for ``text``.
+
+    Pure function: parsing errors and invalid specs raise AsteriskConfError
+    before anything is written.
+    """
+    specs = [SectionSpec.from_dict(sec) for sec in sections]
+    doc = parse(text or '', path)
+    result = apply_specs(doc, specs, purge=purge)
+    return doc.render(), result
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True, aliases=['dest']),
+            sections=dict(type='list', elements='dict', default=[], options=SECTION_SPEC),
+            purge=dict(type='bool', default=False),
+            create=dict(type='bool', default=True),
+            backup=dict(type='bool', default=False),
+        ),
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    path = module.params['path']
+    if os.path.isdir(path):
+        module.fail_json(msg='Path %s is a directory' % path)
+    try:
+        before = read_text(path)
+    except UnicodeDecodeError as exc:
+        module.fail_json(msg='%s is not UTF-8 text: %s' % (path, to_native(exc)))
+    if before is None and not module.params['create'] and any(
+            s['state'] == 'present' for s in module.params['sections']):
+        module.fail_json(msg='Destination %s does not exist and create is false' % path)
+
+    try:
+        after, result = compute(before, path, module.params['sections'], module.params['purge'])
+    except AsteriskConfError as exc:
+        module.fail_json(msg=str(exc))
+
+    changed = after != (before or '')
+    out: Dict[str, Any] = dict(
+        changed=changed,
+        sections_added=result['added'],
+        sections_changed=result['changed'],
+        sections_removed=result['removed'],
+        msg='%d added, %d changed, %d removed' % (
+            len(result['added']), len(result['changed']), len(result['removed'])),
+    )
+    if module._diff:
+        out['diff'] = build_diff(path, before, after if changed else before)
+    if changed and not module.check_mode:
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            os.makedirs(directory)
+        backup_file = write_text_atomically(module, path, after)
+        if backup_file:
+            out['backup_file'] = backup_file
+    if os.path.exists(path):
+        file_args = module.load_file_common_arguments(module.params)
+        out['changed'] = module.set_fs_attributes_if_different(file_args, out['changed'])
+    module.exit_json(**out)
+
+
+if __name__ == '__main__':
+    main()
