@@ -14,7 +14,6 @@ PYTHON      ?= python3.11
 BUILD       := $(ROOT)/build
 # build/ansible_collections/inpp/telecom -> the work tree, so FQCNs resolve to it.
 COLLECTIONS := $(BUILD)
-SANITY_TREE := $(BUILD)/sanity/ansible_collections/inpp/telecom
 SCENARIOS   ?= mail
 GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
@@ -53,13 +52,15 @@ link:
 sanity: venv ## ansible-test sanity from a clean ansible_collections/inpp/telecom copy
 	scripts/ensure-host-tools.sh shellcheck:shellcheck git:git
 	@mkdir -p $(dir $(GET_PIP)) && cp scripts/ansible_test_get_pip.py $(GET_PIP)
-	rm -rf $(BUILD)/sanity && mkdir -p $(SANITY_TREE)
-	tar -C $(ROOT) --exclude=./.venv --exclude=./build --exclude=./.cache --exclude=./.git \
-	    --exclude=./tests/output --exclude='*/.molecule' --exclude=__pycache__ \
-	    --exclude=.hypothesis --exclude=.pytest_cache -cf - . | tar -C $(SANITY_TREE) -xf -
-	@# ansible-test lists the files to check with git: index the copy.
-	cd $(SANITY_TREE) && git init -q && git add -A
-	cd $(SANITY_TREE) && $(BIN)/ansible-test sanity --python 3.11 --color no
+	@# A private copy per run (parallel runs must not share it); ansible-test
+	@# lists the files to check with git, so the copy is indexed.
+	tree=$$(mktemp -d /tmp/inpp-sanity.XXXXXX)/ansible_collections/inpp/telecom; \
+	mkdir -p $$tree; \
+	git ls-files -co --exclude-standard -z | xargs -0 -I{} find {} -maxdepth 0 -type f -print0 \
+	    | tar -C $(ROOT) --null -T - -cf - | tar -C $$tree -xf -; \
+	cd $$tree && git init -q && git add -A; \
+	rc=0; $(BIN)/ansible-test sanity --python 3.11 --color no || rc=$$?; \
+	rm -rf "$${tree%/ansible_collections/inpp/telecom}"; exit $$rc
 
 units: venv link ## unit tests (pytest + hypothesis) with the collection importable
 	@# pytest exits 5 when it collects nothing: a unit gate that ran no test is a failure here.
