@@ -15,15 +15,25 @@ if tar -tzf "$tarball" | grep -qE '^(inventories|molecule|bench|images|scripts|\
     tar -tzf "$tarball" | grep -E '^(inventories|molecule|bench|images|scripts|\.venv|build)/' | head >&2
     exit 1
 fi
-ansible-galaxy collection install --offline -p "$work/collections" "$tarball" >/dev/null
+ANSIBLE_COLLECTIONS_PATH="$work/collections" ansible-galaxy collection install --offline --force -p "$work/collections" "$tarball" >/dev/null
 # A filter and a module, resolved from the installed copy only.
-printf 'users: [{name: A, login: a.b, mail_password_hash: "{SHA512-CRYPT}$6$x$y"}]\n' >"$work/vars.yml"
+cat >"$work/vars.yml" <<'EOT'
+users: [{name: A, login: a.b, mail_password_hash: "{SHA512-CRYPT}$6$x$y"}]
+EOT
 out=$(cd "$work" && ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_HOME="$work/home" \
-    ansible localhost -c local -i localhost, -e @"$work/vars.yml" \
+    ansible localhost -c local -i localhost, -e ansible_python_interpreter="$(command -v python3)" -e @"$work/vars.yml" \
     -m ansible.builtin.debug -a "msg={{ users | inpp.telecom.mail_mailboxes('inpp.cd') | map(attribute='address') | first }}")
 grep -q 'a.b@inpp.cd' <<<"$out" || { echo "[check-build] filter from the installed collection failed: $out" >&2; exit 1; }
-modules=$(cd "$work" && ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_HOME="$work/home" \
-    ansible-doc -l inpp.telecom 2>/dev/null | awk '{print $1}' | tr '\n' ' ')
-echo "[check-build] installed collection lists: $modules"
-[ -n "$modules" ] || { echo "[check-build] no module found in the installed collection" >&2; exit 1; }
-echo "[check-build] ok"
+# A module by FQCN from the installed copy: create a PJSIP section, then prove
+# the second run changes nothing.
+run_module() {
+    (cd "$work" && ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_HOME="$work/home" \
+        ansible localhost -c local -i localhost, -e ansible_python_interpreter="$(command -v python3)" -m inpp.telecom.asterisk_config \
+        -a "{\"path\": \"$work/pjsip.conf\", \"sections\": [{\"name\": \"1001\", \"type\": \"aor\", \"options\": [{\"max_contacts\": 1}]}]}")
+}
+first=$(run_module) || { echo "[check-build] asterisk_config from the installed collection failed: $first" >&2; exit 1; }
+second=$(run_module) || { echo "[check-build] second asterisk_config run failed: $second" >&2; exit 1; }
+grep -q '"changed": true' <<<"$first" || { echo "[check-build] first run did not report a change: $first" >&2; exit 1; }
+grep -q '"changed": false' <<<"$second" || { echo "[check-build] second run was not idempotent: $second" >&2; exit 1; }
+grep -qx 'type *= *aor' "$work/pjsip.conf" || { echo "[check-build] pjsip.conf lacks the section:" >&2; cat "$work/pjsip.conf" >&2; exit 1; }
+echo "[check-build] ok: filter and module resolved from $(basename "$tarball")"
