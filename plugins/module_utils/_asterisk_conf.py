@@ -281,10 +281,10 @@ class Document:
         target = doc.preamble
         for lineno, raw in enumerate(raws, 1):
             was_depth = depth
-            content, depth, touched = strip_comments(raw.rstrip('\n'), depth)
+            outside, depth, touched = strip_comments(raw.rstrip('\n'), depth)
             if depth and not was_depth:
                 depth_started = lineno
-            content = content.strip(WS)
+            content = outside.strip(WS)
             if not content:
                 kind = BLANK if not raw.strip(WS) else COMMENT
                 target.append(Line(raw, kind, lineno=lineno))
@@ -301,9 +301,9 @@ class Document:
             else:
                 if current is None:
                     raise AsteriskConfError('parse error: no category context for this line', path, lineno)
-                # When no block comment touched the line, the stripped
-                # content is a prefix of raw and the value can be located.
-                target.append(_parse_option(raw, raw.rstrip('\n') if not touched else content,
+                # When no block comment touched the line, the text outside
+                # comments is a prefix of raw and the value can be located.
+                target.append(_parse_option(raw, outside if not touched else content,
                                             path, lineno, not touched))
         if depth:
             raise AsteriskConfError('unterminated block comment (;-- without --;)', path, depth_started)
@@ -358,7 +358,7 @@ def check_key(key: Any) -> str:
     if not isinstance(key, str):
         key = str(key)
     key = key.strip(WS)
-    if not key or any(c in key for c in '=;\n\r') or key[0] in '[#':
+    if not key or any(c in key for c in '=;\n\r') or key[0] in '[#\\' or key[-1] == '+':
         raise AsteriskConfError('invalid option name %r' % key)
     return key
 
@@ -523,13 +523,15 @@ class Editor:
         before, after = self.style
         if not value:
             after = ''
+        elif value.startswith('>') and op == '=':
+            after = ' '  # "k=>x" would read back as k => x
         body = '%s%s%s%s%s' % (key, before, op, after, value)
         vspan = (len(body) - len(value), len(body)) if value else None
         return Line(body + self.doc.eol, OPTION, key=key, op=op, value=value, vspan=vspan)
 
     @staticmethod
     def _with_value(line: Line, value: str) -> Line:
-        if line.vspan is not None and value:
+        if line.vspan is not None and value and not (value.startswith('>') and line.op == '='):
             start, end = line.vspan
             raw = line.raw[:start] + value + line.raw[end:]
             return Line(raw, OPTION, key=line.key, op=line.op, value=value, lineno=line.lineno,
@@ -756,7 +758,11 @@ def apply_specs(doc: Document, specs: List[SectionSpec], purge: bool = False) ->
     result: Dict[str, List[Dict[str, Optional[str]]]] = {'added': [], 'changed': [], 'removed': []}
     seen = set()
     kept = set()
+    typed = {spec.name for spec in specs if spec.type is not None}
     for spec in specs:
+        if spec.type is None and spec.name in typed:
+            # The untyped entry would match the typed one on the next run.
+            raise AsteriskConfError('section [%s] is listed both with and without a type' % spec.name, doc.path)
         key = (spec.name, spec.type)
         if key in seen:
             raise AsteriskConfError('section %s is listed twice' % spec.label(), doc.path)
