@@ -781,3 +781,69 @@ def apply_specs(doc: Document, specs: List[SectionSpec], purge: bool = False) ->
                 result['removed'].append(ident)
     doc.sections = [s for s in doc.sections if not s.removed]
     return result
+
+
+# --------------------------------------------------------------------------
+# Asterisk CLI (asterisk -rx), shared by asterisk_command and asterisk_info
+# --------------------------------------------------------------------------
+
+def cli_argument_spec() -> Dict[str, Any]:
+    """Options documented by the inpp.telecom.asterisk doc fragment."""
+    return dict(
+        asterisk_bin=dict(type='path', default='asterisk'),
+        asterisk_conf=dict(type='path'),
+    )
+
+
+def cli_argv(params: Dict[str, Any], command: str) -> List[str]:
+    """The argv list for one CLI command (never a shell string)."""
+    argv = [params.get('asterisk_bin') or 'asterisk']
+    if params.get('asterisk_conf'):
+        argv += ['-C', params['asterisk_conf']]
+    return argv + ['-rx', command]
+
+
+# Messages Asterisk prints (with exit status 0) when a command did not do
+# what was asked.  Checked against each line of the output.
+CLI_ERRORS = re.compile(
+    r"^(No such command '"
+    r"|Unable to connect to remote asterisk"
+    r"|No such module '"
+    r"|The module '[^']*' (does not support reloads|was not properly initialized|reported a reload failure)"
+    r"|A module reload request is already in progress"
+    r"|Command '.*' failed\."
+    r"|There is no existence of '"
+    r"|Unable to (load|unload) module"
+    r"|Asterisk ending"
+    r"|Unable to find "
+    r")",
+    re.MULTILINE,
+)
+
+
+def cli_error(rc: int, stdout: str, stderr: str) -> Optional[str]:
+    """Return the error Asterisk reported for a command, or None."""
+    for text in (stdout or '', stderr or ''):
+        match = CLI_ERRORS.search(text)
+        if match:
+            line_end = text.find('\n', match.start())
+            return text[match.start():line_end if line_end >= 0 else None].strip()
+    if rc != 0:
+        return (stderr or stdout or 'asterisk exited with status %d' % rc).strip()
+    return None
+
+
+_COUNT_RE = re.compile(r'^(\d+) (active channels?|active calls?|calls? processed)\s*$', re.MULTILINE)
+
+
+def parse_channel_counts(text: str) -> Dict[str, int]:
+    """Parse ``core show channels count`` (also the tail of ``core show channels``)."""
+    out = {'active_channels': 0, 'active_calls': 0, 'calls_processed': 0}
+    for number, what in _COUNT_RE.findall(text or ''):
+        if what.startswith('active channel'):
+            out['active_channels'] = int(number)
+        elif what.startswith('active call'):
+            out['active_calls'] = int(number)
+        else:
+            out['calls_processed'] = int(number)
+    return out

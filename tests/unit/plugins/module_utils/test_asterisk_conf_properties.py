@@ -88,14 +88,14 @@ def filler(draw):
 @st.composite
 def config(draw):
     bodies = []
-    for _ in range(draw(st.integers(0, 3))):
+    for dummy in range(draw(st.integers(0, 3))):
         bodies += draw(filler())
     names = draw(st.lists(st.sampled_from(['general', 'a', 'b', '1001', '1002', 'tpl']), max_size=6))
     for name in names:
         bodies.append(draw(header(name)))
         if draw(st.booleans()):
             bodies.append('type=%s' % draw(st.sampled_from(['endpoint', 'aor', 'auth'])))
-        for _ in range(draw(st.integers(0, 4))):
+        for dummy in range(draw(st.integers(0, 4))):
             if draw(st.integers(0, 3)) == 0:
                 bodies += draw(filler())
             else:
@@ -142,7 +142,7 @@ def test_parse_render_is_identity(text):
 @given(config(), specs(), st.booleans())
 def test_applying_twice_equals_applying_once(text, raw_specs, purge):
     try:
-        once, _ = _apply(text, raw_specs, purge)
+        once, dummy = _apply(text, raw_specs, purge)
     except AsteriskConfError as exc:
         # Ambiguous names and duplicate entries are refused, by design.
         assume(False)
