@@ -21,7 +21,7 @@ description:
     run in check mode.
   - Refuses C(core restart now|gracefully) and C(core stop now|gracefully) while calls are up, unless O(force=true).
 author:
-  - INPP infrastructure team
+  - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - inpp.telecom.asterisk
@@ -96,7 +96,7 @@ results:
       type: str
       sample: Module 'res_pjsip.so' reloaded successfully.
     stdout_lines:
-      description: O(results[].stdout) split into lines.
+      description: RV(results[].stdout) split into lines.
       type: list
       elements: str
     changed:
@@ -113,7 +113,7 @@ stdout:
   type: str
   sample: Dialplan reloaded.
 stdout_lines:
-  description: O(stdout) split into lines.
+  description: RV(stdout) split into lines.
   returned: always
   type: list
   elements: str

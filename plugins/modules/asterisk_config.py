@@ -28,7 +28,7 @@ description:
   - Does not reload Asterisk; notify a handler using M(inpp.telecom.asterisk_command) with the narrowest reload
     (C(pjsip reload), C(dialplan reload), ...).
 author:
-  - INPP infrastructure team
+  - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.files
@@ -86,7 +86,7 @@ options:
       options:
         description:
           - "Ordered options, each a one-key mapping C({name: value}). A list value C({allow: [ulaw, alaw]}) stands for
-            one line per item. Repeated names are allowed and kept in order (C(exten), C(same), C(allow))." 
+            one line per item. Repeated names are allowed and kept in order (C(exten), C(same), C(allow))."
           - Without O(sections[].exclusive), each listed name gets exactly the listed values, in order, at the place
             of its current lines; names not listed are left alone; new names are added after the last option.
           - With O(sections[].exclusive=true) the section's options become exactly this list, in this order. Use it
@@ -101,7 +101,7 @@ options:
       absent_options:
         description:
           - "Options to remove from the section. A string removes every line with that name; a mapping
-            C({name: value}) (or C({name: [v1, v2]})) removes only those values." 
+            C({name: value}) (or C({name: [v1, v2]})) removes only those values."
         type: list
         elements: raw
         default: []

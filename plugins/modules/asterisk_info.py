@@ -19,7 +19,7 @@ description:
   - A subset whose Asterisk module is not loaded (for example C(app_voicemail)) is returned empty and listed in
     RV(unavailable) instead of failing.
 author:
-  - INPP infrastructure team
+  - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - inpp.telecom.asterisk

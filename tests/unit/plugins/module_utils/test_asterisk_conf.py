@@ -269,7 +269,7 @@ def test_fewer_values_drop_extra_lines():
 
 def test_exclusive_sets_exact_options():
     after, dummy = _apply(PJSIP, [{'name': '1001', 'type': 'aor', 'exclusive': True,
-                               'options': [{'max_contacts': 2}, {'remove_existing': True}]}])
+                                   'options': [{'max_contacts': 2}, {'remove_existing': True}]}])
     assert '[1001]\ntype=aor\nmax_contacts=2\nremove_existing=yes\n' in after
 
 
