@@ -248,7 +248,7 @@ def _parse_option(body: str, content: str, path: Optional[str], lineno: int,
     if simple and value:
         vs = vstart + (len(tail) - len(tail.lstrip(WS)))
         vspan = (vs, vs + len(value))
-    return Line(body, OPTION, key=key, op=op, value=value, lineno=lineno, vspan=vspan)
+    return Line(body, OPTION, key, op, value, lineno, vspan)
 
 
 def _check_directive(content: str, path: Optional[str], lineno: int) -> None:
@@ -280,14 +280,17 @@ class Document:
         current: Optional[Section] = None
         target = doc.preamble
         for lineno, raw in enumerate(raws, 1):
-            was_depth = depth
-            outside, depth, touched = strip_comments(raw.rstrip('\n'), depth)
-            if depth and not was_depth:
-                depth_started = lineno
+            body = raw[:-1] if raw[-1:] == '\n' else raw
+            if depth or ';' in body:
+                was_depth = depth
+                outside, depth, touched = strip_comments(body, depth)
+                if depth and not was_depth:
+                    depth_started = lineno
+            else:  # fast path: most lines have no comment at all
+                outside, touched = body, False
             content = outside.strip(WS)
             if not content:
-                kind = BLANK if not raw.strip(WS) else COMMENT
-                target.append(Line(raw, kind, lineno=lineno))
+                target.append(Line(raw, COMMENT if raw.strip(WS) else BLANK, None, None, None, lineno))
                 continue
             first = content[0]
             if first == '[':
@@ -332,6 +335,8 @@ def parse(text: str, path: Optional[str] = None) -> Document:
 # --------------------------------------------------------------------------
 
 _UNESCAPED_SEMI = re.compile(r'(?<!\\);')
+_BAD_KEY = re.compile(r'[=;\n\r]')
+_BAD_NAME = re.compile(r'[\[\]();,\n\r]')
 
 
 def to_value(value: Any) -> str:
@@ -351,14 +356,15 @@ def to_value(value: Any) -> str:
         raise AsteriskConfError('option values must be scalars, got %s' % type(value).__name__)
     if '\n' in text or '\r' in text:
         raise AsteriskConfError('option values cannot contain line breaks: %r' % text)
-    return _UNESCAPED_SEMI.sub(r'\\;', text.strip(WS))
+    text = text.strip(WS)
+    return _UNESCAPED_SEMI.sub(r'\\;', text) if ';' in text else text
 
 
 def check_key(key: Any) -> str:
     if not isinstance(key, str):
         key = str(key)
     key = key.strip(WS)
-    if not key or any(c in key for c in '=;\n\r') or key[0] in '[#\\' or key[-1] == '+':
+    if not key or _BAD_KEY.search(key) or key[0] in '[#\\' or key[-1] == '+':
         raise AsteriskConfError('invalid option name %r' % key)
     return key
 
@@ -366,7 +372,7 @@ def check_key(key: Any) -> str:
 def check_name(name: Any, what: str = 'section name') -> str:
     if not isinstance(name, str):
         name = str(name)
-    if not name.strip(WS) or any(c in name for c in '[]();,\n\r'):
+    if not name.strip(WS) or _BAD_NAME.search(name):
         raise AsteriskConfError('invalid %s %r' % (what, name))
     return name
 
@@ -482,15 +488,24 @@ class Editor:
             if sec.removed:
                 continue
             self.types[id(sec)] = sec.type or self._inherited(sec.parents, first)
-            first.setdefault(sec.name, sec)
+            if sec.append is None:  # "(+)" adds to a section, it is not one
+                first.setdefault(sec.name, sec)
 
-    def _inherited(self, parents: List[str], first: Optional[Dict[str, Section]] = None) -> Optional[str]:
+    def _inherited(self, parents: List[str], first: Optional[Dict[str, Section]] = None,
+                   before: Optional[int] = None) -> Optional[str]:
+        """Type inherited from the first parent that has one.
+
+        A parent is the first non-append section of that name defined before
+        the child (``before`` is the child's position; None: the end of file).
+        """
         for parent in parents:
             if first is not None:
                 base = first.get(parent)
             else:
                 found = [s for s in self.index.get(parent, ()) if not s.removed]
                 base = found[0] if found else None
+                if base is not None and before is not None and self.pos[id(base)] >= before:
+                    base = None
             if base is not None and self.types.get(id(base)):
                 return self.types[id(base)]
         return None
@@ -500,7 +515,7 @@ class Editor:
 
     def _retype(self, sec: Section) -> None:
         old = self.types.get(id(sec))
-        new = sec.type or self._inherited(sec.parents)
+        new = sec.type or self._inherited(sec.parents, before=self.pos[id(sec)])
         self.types[id(sec)] = new
         if sec.template and new != old:
             self._compute_types()  # children inherit it: rare, recompute all
@@ -659,7 +674,7 @@ class Editor:
             target = [(k, v) for k, v in target if k not in drop_keys and (k, v) not in drop_pairs]
         if spec.type is not None and not any(k == 'type' for k, _v in target):
             parents = sec.parents if spec.parents is None else spec.parents
-            if self._inherited(parents) != spec.type:
+            if self._inherited(parents, before=self.pos.get(id(sec))) != spec.type:
                 target.insert(0, ('type', spec.type))
         return target
 

@@ -253,6 +253,9 @@ from ansible_collections.inpp.telecom.plugins.module_utils._textfile import (
     write_text_atomically,
 )
 
+# Above this many sections the invocation echo is summarised (see main()).
+INVOCATION_ECHO_LIMIT = 200
+
 SECTION_SPEC = dict(
     name=dict(type='str', required=True),
     type=dict(type='str'),
@@ -315,6 +318,12 @@ def main() -> None:
         msg='%d added, %d changed, %d removed' % (
             len(result['added']), len(result['changed']), len(result['removed'])),
     )
+    if len(module.params['sections']) > INVOCATION_ECHO_LIMIT:
+        # Ansible echoes the arguments back and scans them for no_log values;
+        # for thousands of sections that costs more than the edit itself and
+        # only floods -vvv output, so echo a summary instead.
+        args = dict(module.params, sections='<%d sections>' % len(module.params['sections']))
+        out['invocation'] = {'module_args': args}
     if module._diff:
         out['diff'] = build_diff(path, before, after if changed else before)
     if changed and not module.check_mode:

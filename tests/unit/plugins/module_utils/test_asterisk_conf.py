@@ -374,3 +374,16 @@ def test_scales_to_thousands_of_sections():
     assert len(result['added']) == 3000
     second, result2 = _apply(first, sections, purge=True)
     assert second == first and not any(result2.values())
+
+
+def test_inherited_type_ignores_append_sections_and_later_templates():
+    # Found by hypothesis: "[tpl](+)" before "[tpl]" is not the template.
+    text = '[general]\n[tpl](+)\n[tpl]\ntype=aor\n'
+    spec = [{'name': 'general', 'type': 'aor', 'parents': ['tpl']}]
+    once, dummy = _apply(text, spec, purge=True)
+    assert _apply(once, spec, purge=True)[0] == once
+    # A template defined after the section is not inherited (Asterisk needs it first).
+    later = '[1001](tpl)\n[tpl](!)\ntype=endpoint\n'
+    after, result = _apply(later, [{'name': '1001', 'type': 'endpoint', 'options': [{'context': 'x'}]}])
+    assert result['added'] == [{'name': '1001', 'type': 'endpoint'}]
+    assert _apply(after, [{'name': '1001', 'type': 'endpoint', 'options': [{'context': 'x'}]}])[0] == after
