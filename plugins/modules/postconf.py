@@ -19,7 +19,7 @@ description:
   - What would change is computed before check mode is honoured; C(--diff) shows C(name = value) lines.
   - Does not reload Postfix; notify a handler that runs C(postfix check) then C(postfix reload).
 author:
-  - INPP infrastructure team
+  - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:

@@ -12,8 +12,8 @@ module: postfix_map
 short_description: Manage a Postfix lookup table source file and rebuild its database
 version_added: 0.1.0
 description:
-  - Adds, changes or removes entries of a Postfix lookup table source (C(key value) lines, or C(key: value) lines
-    for aliases(5) files), keeping every other line byte-identical.
+  - Adds, changes or removes entries of a Postfix lookup table source (C(key value) lines, or lines with a colon
+    after the key for aliases(5) files), keeping every other line byte-identical.
   - Rebuilds the indexed database with C(postmap) (or C(postalias) for O(kind=alias)) only when the source
     changed or the database is missing or older than the source.
   - The database type comes from Postfix's C(default_database_type) (for example C(hash) on Debian 11,
@@ -21,7 +21,7 @@ description:
   - Secret tables (O(secret=true), for example SASL client passwords) are created with mode C(0600), their
     values are kept out of the output and the diff shows keys only.
 author:
-  - INPP infrastructure team
+  - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.files
@@ -54,8 +54,8 @@ options:
     default: false
   kind:
     description:
-      - V(map) is a postmap(1) table (C(key value)); V(alias) an aliases(5) file (C(key: value)) built with
-        postalias(1).
+      - V(map) is a postmap(1) table (C(key value)); V(alias) an aliases(5) file (a colon after each key) built
+        with postalias(1).
     type: str
     choices: [map, alias]
     default: map
