@@ -6,6 +6,7 @@ Tests run in file order: the voicemail call comes before 1002 ever registers.
 """
 from __future__ import annotations
 
+import csv
 import re
 
 VM_INBOX = '/var/spool/asterisk/voicemail/default/1002/INBOX'
@@ -62,17 +63,21 @@ def test_call_to_an_absent_extension_goes_to_voicemail_and_mail(host, pbx):
 
 
 def test_call_between_extensions_is_answered(host, pbx):
-    # 1002 registers a contact on port 5062, where a sipp UAS answers.
-    host.run('setsid sh -c "sipp -sn uas -i 127.0.0.1 -p 5062 -mp 6100 -m 1 -nostdin -timeout 60s -timeout_error '
-             '> /var/tmp/uas.log 2>&1; echo \\$? > /var/tmp/uas.rc" > /dev/null 2>&1 < /dev/null &')
+    # 1002 registers a contact on port 5062, where a sipp UAS answers (answer.xml).
+    host.run('setsid sh -c "sipp -sf /root/sipp/answer.xml -i 127.0.0.1 -p 5062 -mp 6100 -m 10 -nostdin '
+             '-timeout 60s > /var/tmp/uas.log 2>&1" > /dev/null 2>&1 < /dev/null &')
     try:
         _sipp_ok(pbx.register('1002', 5065, contact_port=5062))
+        assert 'sip:1002@127.0.0.1:5062' in pbx.cli('pjsip show contacts')
         _sipp_ok(pbx.call('call', '1001', '1002', 5066, '-d 2000'))
-        rc = pbx.wait_for(lambda: host.run('cat /var/tmp/uas.rc').stdout.strip(), timeout=20)
-        assert rc == '0', host.run('cat /var/tmp/uas.log').stdout[-2000:]
     finally:
         pbx.register('1002', 5065, contact_port=5062, expires=0)
         host.run('pkill -x sipp')
+    # Asterisk's own record of the call: 1001 dialled PJSIP/1002, which answered.
+    last = next(csv.reader([host.check_output('tail -n 1 /var/log/asterisk/cdr-csv/Master.csv')]))
+    # accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, ..., disposition
+    assert last[1:4] == ['1001', '1002', 'direction'], last
+    assert last[6].startswith('PJSIP/1002-') and last[7] == 'Dial' and last[14] == 'ANSWERED', last
 
 
 def test_no_call_left_up(host, pbx):
