@@ -22,6 +22,7 @@ author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - inpp.telecom.postfix
 attributes:
   check_mode:
     support: full
@@ -102,17 +103,6 @@ options:
         type: str
         choices: [present, absent]
         default: present
-  config_dir:
-    description:
-      - Postfix configuration directory (C(postconf -c)); the default is Postfix's own.
-    type: path
-  backup:
-    description:
-      - Copy C(main.cf) and C(master.cf) to timestamped backups before changing them.
-    type: bool
-    default: false
-notes:
-  - Needs the C(postconf) command of the managed host's Postfix.
 seealso:
   - module: inpp.telecom.postfix_map
   - name: postconf(5)

@@ -24,6 +24,7 @@ author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - inpp.telecom.postfix
   - ansible.builtin.files
 attributes:
   check_mode:
@@ -76,13 +77,6 @@ options:
     description: Build the database when needed. V(false) only edits the source.
     type: bool
     default: true
-  config_dir:
-    description: Postfix configuration directory passed to C(postconf)/C(postmap) as C(-c).
-    type: path
-  backup:
-    description: Keep a timestamped copy of the source before changing it.
-    type: bool
-    default: false
 notes:
   - Keys are compared exactly; note that C(hash)/C(lmdb) lookups fold keys to lower case.
 seealso:
