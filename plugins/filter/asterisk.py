@@ -267,8 +267,8 @@ def queue_dialplan(queues: t.Any, defaults: t.Any = None) -> list:
     for queue in _list(queues, 'queues'):
         options = [{'exten': 's,1,Answer()'}, {'same': 'n,Queue(%s)' % queue['name']}]
         if queue.get('fallback_voicemail'):
-            options.append({'same': 'n,VoiceMail(%s@%s,u)' % (queue['fallback_voicemail'],
-                                                               settings['voicemail_context'])})
+            box = '%s@%s' % (queue['fallback_voicemail'], settings['voicemail_context'])
+            options.append({'same': 'n,VoiceMail(%s,u)' % box})
         options.append({'same': 'n,Hangup()'})
         sections.append({'name': queue_context(queue['name']), 'exclusive': True, 'options': options})
     return sections
@@ -392,8 +392,7 @@ def _queue_errors(queues: list, extensions: dict) -> list:
 def _ivr_errors(ivr: list, queue_names: set, user_extensions: set) -> list:
     errors = []
     names = set()
-    for index, menu in enumerate(ivr):
-        where = 'asterisk_ivr[%d]' % index
+    for menu in ivr:
         if isinstance(menu, dict) and isinstance(menu.get('name'), str):
             names.add(menu['name'])
     seen: set = set()
