@@ -131,9 +131,6 @@ class Section:
     def options(self) -> List[Tuple[str, str]]:
         return [(ln.key, ln.value) for ln in self.lines if ln.kind == OPTION]  # type: ignore[misc]
 
-    def ident(self) -> Dict[str, Optional[str]]:
-        return {'name': self.name, 'type': self.type}
-
     def __repr__(self) -> str:
         return 'Section(%r, type=%r)' % (self.name, self.type)
 
