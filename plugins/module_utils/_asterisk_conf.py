@@ -443,17 +443,25 @@ class SectionSpec:
 # Editing
 # --------------------------------------------------------------------------
 
-def _line_style(lines: Iterable[Line]) -> Tuple[str, str]:
-    """Spacing around the operator in the first option line (" = " or "=")."""
+def _line_styles(lines: Iterable[Line]) -> Dict[str, Tuple[str, str]]:
+    """Spacing around each operator, from the first line using it.
+
+    ``static=yes`` and ``exten => 1,1,Answer()`` often live in the same file:
+    new lines follow the existing lines with the same operator.
+    """
+    styles: Dict[str, Tuple[str, str]] = {}
     for ln in lines:
-        if ln.kind == OPTION and ln.vspan is not None:
-            eq = ln.raw.find('=')
-            start = eq - 1 if ln.op == '+=' else eq
-            end = eq + 2 if ln.op == '=>' else eq + 1
-            before = ' ' if start > 0 and ln.raw[start - 1] in ' \t' else ''
-            after = ' ' if ln.raw[end:end + 1] in (' ', '\t') else ''
-            return before, after
-    return ' ', ' '
+        if ln.kind != OPTION or ln.vspan is None or ln.op in styles:
+            continue
+        eq = ln.raw.find('=')
+        start = eq - 1 if ln.op == '+=' else eq
+        end = eq + 2 if ln.op == '=>' else eq + 1
+        before = ' ' if start > 0 and ln.raw[start - 1] in ' \t' else ''
+        after = ' ' if ln.raw[end:end + 1] in (' ', '\t') else ''
+        styles[ln.op or '='] = (before, after)
+        if '=' in styles and '=>' in styles:
+            break
+    return styles
 
 
 class Editor:
@@ -465,7 +473,7 @@ class Editor:
         for sec in doc.sections:
             if sec.append is None:
                 self.index.setdefault(sec.name, []).append(sec)
-        self.style = _line_style(ln for sec in doc.sections for ln in sec.lines)
+        self.styles = _line_styles(ln for sec in doc.sections for ln in sec.lines)
         self.types: Dict[int, Optional[str]] = {}
         self._compute_types()
         # Position of each section in doc.sections, for O(1) neighbour walks.
@@ -532,7 +540,10 @@ class Editor:
 
     # -- line factories ------------------------------------------------
     def _new_line(self, key: str, value: str, op: str) -> Line:
-        before, after = self.style
+        # Arrow lines without an example get " => "; "=" lines fall back on
+        # the arrow style and then " = ".
+        before, after = self.styles.get(op) or (
+            (' ', ' ') if op == '=>' else self.styles.get('=>', (' ', ' ')))
         if not value:
             after = ''
         elif value.startswith('>') and op == '=':

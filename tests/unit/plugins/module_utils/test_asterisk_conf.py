@@ -387,3 +387,10 @@ def test_inherited_type_ignores_append_sections_and_later_templates():
     after, result = _apply(later, [{'name': '1001', 'type': 'endpoint', 'options': [{'context': 'x'}]}])
     assert result['added'] == [{'name': '1001', 'type': 'endpoint'}]
     assert _apply(after, [{'name': '1001', 'type': 'endpoint', 'options': [{'context': 'x'}]}])[0] == after
+
+
+def test_new_lines_follow_the_style_of_their_operator():
+    # Stock extensions.conf: "static=yes" in [general], "exten => ..." in contexts.
+    text = '[general]\nstatic=yes\n\n[demo]\nexten => s,1,Answer()\n'
+    after, dummy = _apply(text, [{'name': 'ctx', 'options': [{'exten': '1,1,NoOp()'}, {'x': 1}]}])
+    assert after.endswith('[ctx] ; %s\nexten => 1,1,NoOp()\nx=1\n' % MARKER)

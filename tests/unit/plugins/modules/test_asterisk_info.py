@@ -137,3 +137,15 @@ def test_main_fails_when_not_connected(capsys, monkeypatch):
             info.main()
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] is True and 'Unable to connect' in result['msg']
+
+
+def test_endpoint_with_callerid():
+    # As printed by Asterisk 16 and 22 when the endpoint has callerid= set.
+    text = ('\n Endpoint:  <Endpoint/CID.....................................>  <State.....>  <Channels.>\n'
+            '==========================================================================================\n\n'
+            ' Endpoint:  1001/User 1001 <1001>                                Unavailable   0 of inf\n'
+            '     InAuth:  1001/1001\n'
+            '        Aor:  1001                                               1\n\n'
+            'Objects found: 1\n')
+    endpoint = info.parse_endpoints(text)[0]
+    assert (endpoint['name'], endpoint['callerid'], endpoint['state']) == ('1001', 'User 1001 <1001>', 'Unavailable')
