@@ -41,3 +41,33 @@ def test_invalid_directory_stops_before_any_change():
     assert 'telecom_users[0].sip_secret: missing' in out, out[-3000:]
     assert "asterisk_queues[0].members[1]: '1009' is not the extension of any user" in out, out[-3000:]
     assert 'Molecule-1001-secret' not in out
+
+
+def test_restart_is_refused_while_a_call_is_up():
+    """A transport change needs a restart; with a call waiting in the queue the handler refuses it.
+
+    Runs in check mode: the handler's asterisk_info and assert run, nothing is written or restarted.
+    """
+    import testinfra
+
+    host = testinfra.get_host('ansible://pbx-sid', ansible_inventory=os.environ['MOLECULE_INVENTORY_FILE'])
+    # 1001 calls the queue (600); no member is reachable, so the caller waits in the queue.
+    host.run('setsid sh -c "sipp 127.0.0.1:5060 -sf /root/sipp/call.xml -i 127.0.0.1 -p 5067 -mp 6200 -m 1 '
+             '-s 600 -key caller 1001 -au 1001 -ap Molecule-1001-secret -d 120000 -nostdin -timeout 150s '
+             '> /dev/null 2>&1" > /dev/null 2>&1 < /dev/null &')
+    try:
+        deadline = 30
+        while deadline and '1 active call' not in host.check_output("asterisk -rx 'core show channels count'"):
+            deadline -= 1
+            subprocess.run(['sleep', '1'], check=True)
+        assert deadline, 'the queue call did not come up'
+        run = subprocess.run(['ansible-playbook', '--check', '-i', os.environ['MOLECULE_INVENTORY_FILE'],
+                              '-l', 'pbx-sid', '-e', 'asterisk_pjsip_transport_bind=0.0.0.0:5070',
+                              os.path.join(os.environ['MOLECULE_SCENARIO_DIRECTORY'], 'asterisk-only.yml')],
+                             capture_output=True, text=True, env=dict(os.environ), check=False)
+        out = run.stdout + run.stderr
+        assert run.returncode != 0, out[-3000:]
+        assert '1 call(s) up: not restarting Asterisk' in out, out[-3000:]
+    finally:
+        host.run('pkill -x sipp')
+        host.run("asterisk -rx 'channel request hangup all'")
