@@ -14,11 +14,12 @@ import pytest
 def test_check_mode_on_converged_hosts_reports_no_change():
     scenario = pathlib.Path(os.environ.get('MOLECULE_SCENARIO_DIRECTORY', pathlib.Path(__file__).parent.parent))
     playbook = pathlib.Path(sys.executable).parent / 'ansible-playbook'
+    env = dict(os.environ, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1', PY_COLORS='0')
     run = subprocess.run([str(playbook), '-i', os.environ['MOLECULE_INVENTORY_FILE'], '--check', '--diff',
                           str(scenario / 'converge.yml')],
-                         capture_output=True, text=True, timeout=900, check=False)
+                         capture_output=True, text=True, timeout=900, check=False, env=env)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
-    recap = run.stdout.split('PLAY RECAP')[-1]
+    recap = re.sub(r'\x1b\[[0-9;]*m', '', run.stdout.split('PLAY RECAP')[-1])
     hosts = re.findall(r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', recap, re.M)
     assert len(hosts) == 6, recap
     changed = {name: int(c) for name, c, _, _ in hosts if int(c)}
