@@ -139,13 +139,11 @@ def test_main_fails_when_not_connected(capsys, monkeypatch):
     assert result['failed'] is True and 'Unable to connect' in result['msg']
 
 
-def test_endpoint_with_callerid():
-    # As printed by Asterisk 16 and 22 when the endpoint has callerid= set.
-    text = ('\n Endpoint:  <Endpoint/CID.....................................>  <State.....>  <Channels.>\n'
-            '==========================================================================================\n\n'
-            ' Endpoint:  1001/User 1001 <1001>                                Unavailable   0 of inf\n'
-            '     InAuth:  1001/1001\n'
-            '        Aor:  1001                                               1\n\n'
-            'Objects found: 1\n')
-    endpoint = info.parse_endpoints(text)[0]
-    assert (endpoint['name'], endpoint['callerid'], endpoint['state']) == ('1001', 'User 1001 <1001>', 'Unavailable')
+@pytest.mark.parametrize('version', VERSIONS)
+def test_endpoint_with_callerid(version):
+    # Captured from the asterisk_engine molecule scenario: callerid "User 1001 <1001>"
+    # is shown as "1001/1001" (the number only).
+    endpoints = info.parse_endpoints(out(version, 'pjsip_show_endpoints_callerid'))
+    assert [(e['name'], e['callerid'], e['state']) for e in endpoints] == [
+        ('1001', '1001', 'Unavailable'), ('1002', '1002', 'Unavailable'), ('1003', '1003', 'Unavailable'),
+        ('sipp', None, 'Not in use')]
