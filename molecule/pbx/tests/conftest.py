@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import testinfra
 
 SECRETS = {'1001': 'Molecule-1001-secret', '1002': 'Molecule-1002-secret'}
 SIPP = ('sipp 127.0.0.1:5060 -i 127.0.0.1 -m 1 -nostdin -timeout 60s -timeout_error '
@@ -38,6 +39,17 @@ class Pbx:
             if value or time.time() > deadline:
                 return value
             time.sleep(step)
+
+
+@pytest.fixture(scope='module')
+def host(_testinfra_host):
+    """The molecule host, reached with ``docker exec`` instead of one Ansible run per command.
+
+    The tests run dozens of commands per container; through the ansible backend each costs seconds.
+    Molecule's container names are the inventory host names.
+    """
+    name = _testinfra_host.backend.get_hostname()
+    return testinfra.get_host('docker://%s' % name)
 
 
 @pytest.fixture()

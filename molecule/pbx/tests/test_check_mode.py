@@ -50,7 +50,7 @@ def test_restart_is_refused_while_a_call_is_up():
     """
     import testinfra
 
-    host = testinfra.get_host('ansible://pbx-sid', ansible_inventory=os.environ['MOLECULE_INVENTORY_FILE'])
+    host = testinfra.get_host('docker://pbx-sid')
     # 1001 calls the queue (600); no member is reachable, so the caller waits in the queue.
     host.run('setsid sh -c "sipp 127.0.0.1:5060 -sf /root/sipp/call.xml -i 127.0.0.1 -p 5067 -mp 6200 -m 1 '
              '-s 600 -key caller 1001 -au 1001 -ap Molecule-1001-secret -d 120000 -nostdin -timeout 150s '
