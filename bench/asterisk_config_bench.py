@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, INPP infrastructure team
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -23,7 +22,7 @@ What is measured, for N PJSIP users (endpoint + auth + aor = 3N sections,
    cost is extrapolated linearly.
 
 This is a figure for docs/benchmarks.md, not a test: nothing asserts on it.
-Usage: bench/asterisk_config_bench.py [--users 100,1000,5000] [--ini-users 10,25] [--json out.json]
+Usage: bench/run.sh (or .venv/bin/python bench/asterisk_config_bench.py) [--users 100,1000,5000] [--ini-users 10,25] [--json out.json]
 """
 
 from __future__ import annotations
