@@ -7,6 +7,7 @@ Tests run in file order: the voicemail call comes before 1002 ever registers.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 
 VM_INBOX = '/var/spool/asterisk/voicemail/default/1002/INBOX'
@@ -46,15 +47,20 @@ def test_register_with_a_wrong_password_is_refused(pbx):
     assert '1002/' not in pbx.cli('pjsip show contacts')
 
 
+def _words(host, command):
+    """The words a shell command prints: file names from ls/grep -l."""
+    return host.run(command).stdout.split()
+
+
 def test_call_to_an_absent_extension_goes_to_voicemail_and_mail(host, pbx):
     host.run('rm -rf %s /var/tmp/smtp-sink/new/*' % VM_INBOX)
     _sipp_ok(pbx.call('call_voicemail', '1001', '1002', 5063))
-    messages = pbx.wait_for(lambda: host.run('ls %s/*.txt' % VM_INBOX).stdout.split(), timeout=15)
+    messages = pbx.wait_for(functools.partial(_words, host, 'ls %s/*.txt' % VM_INBOX), timeout=15)
     assert messages, 'no voicemail in %s' % VM_INBOX
     assert host.file(VM_INBOX + '/msg0000.wav').exists
     assert 'callerid="Daddy Nzinga" <1001>' in host.file(VM_INBOX + '/msg0000.txt').content_string
     # the notification went through the local Postfix to the mailhub stand-in
-    mails = pbx.wait_for(lambda: host.run('grep -l "^To: .*grace.mbuyi@inpp.cd" /var/tmp/smtp-sink/new/*').stdout.split(),
+    mails = pbx.wait_for(functools.partial(_words, host, 'grep -l "^To: .*grace.mbuyi@inpp.cd" /var/tmp/smtp-sink/new/*'),
                          timeout=60)
     assert mails, host.run('journalctl -u postfix@- -u postfix --no-pager | tail -20').stdout
     mail = host.file(mails[0]).content_string
