@@ -22,7 +22,7 @@ What is measured, for N PJSIP users (endpoint + auth + aor = 3N sections,
    cost is extrapolated linearly.
 
 This is a figure for docs/benchmarks.md, not a test: nothing asserts on it.
-Usage: bench/run.sh (or .venv/bin/python bench/asterisk_config_bench.py) [--users 100,1000,5000] [--ini-users 10,25] [--json out.json]
+Usage: bench/run.sh [--users 100,1000,2000,5000] [--ini-users 5,10] [--json out.json]
 """
 
 from __future__ import annotations
@@ -261,8 +261,8 @@ def machine() -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
-    parser.add_argument('--users', default='100,1000,5000')
-    parser.add_argument('--ini-users', default='10,25')
+    parser.add_argument('--users', default='100,1000,2000,5000')
+    parser.add_argument('--ini-users', default='5,10')
     parser.add_argument('--json', help='write the raw figures here')
     args = parser.parse_args()
     ensure_link()
