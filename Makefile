@@ -100,7 +100,7 @@ lab-destroy: venv link ## remove the lab containers and network
 	$(BIN)/ansible-playbook playbooks/lab.yml -e lab_state=absent
 
 bench: venv link ## benchmarks (figures for docs/benchmarks.md, never run by make test)
-	PYTHONPATH=$(BUILD) $(BIN)/python bench/asterisk_config_bench.py
+	bench/run.sh
 
 changelog: venv ## regenerate CHANGELOG.rst from changelogs/fragments
 	$(BIN)/antsibull-changelog release
