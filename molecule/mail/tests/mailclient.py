@@ -16,6 +16,7 @@ import imaplib
 import json
 import poplib
 import smtplib
+import socket
 import ssl
 import sys
 import time
@@ -147,6 +148,20 @@ def cmd_count(args):
     out(count=count, tls_version=version, error=error)
 
 
+def cmd_quota(args):
+    """GETQUOTAROOT INBOX over IMAPS: the storage limit in KiB (None without quota)."""
+    client = imaplib.IMAP4_SSL(args.host, 993, ssl_context=context())
+    client.login(args.user, args.password)
+    typ, data = client.getquotaroot('INBOX')
+    client.logout()
+    limit = None
+    for item in data[1] if len(data) > 1 else []:
+        text = item.decode() if isinstance(item, bytes) else str(item)
+        if 'STORAGE' in text:
+            limit = int(text.split('STORAGE')[1].strip(' ()').split()[1])
+    out(status=typ, storage_limit_kib=limit)
+
+
 def cmd_tls(args):
     """Try a TLS handshake offering only --version (directly or after STARTTLS/STLS)."""
     ctx = context(args.version)
@@ -165,7 +180,6 @@ def cmd_tls(args):
             client.stls(context=ctx)
             version = client.sock.version()
         else:
-            import socket
             with socket.create_connection((args.host, args.port), timeout=20) as raw:
                 with ctx.wrap_socket(raw) as tls:
                     version = tls.version()
@@ -220,6 +234,12 @@ def main(argv):
     count.add_argument('--expect', type=int, default=1)
     count.add_argument('--wait', type=int, default=60)
     count.set_defaults(func=cmd_count)
+
+    quota = sub.add_parser('quota')
+    quota.add_argument('host')
+    quota.add_argument('user')
+    quota.add_argument('password')
+    quota.set_defaults(func=cmd_quota)
 
     tls = sub.add_parser('tls')
     tls.add_argument('host')
