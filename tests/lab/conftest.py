@@ -1,0 +1,236 @@
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""End-to-end tests of the container lab (``make lab-test``, run by scripts/lab-test.sh).
+
+Mail clients run on this host against the ports the lab publishes on 127.0.0.1; SIP clients (sipp)
+run inside lab-pbx on its own loopback. Nothing here assumes empty mailboxes: every test marks its
+messages with a unique token or only looks at IMAP UIDs newer than the ones present before it.
+"""
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import imaplib
+import os
+import poplib
+import smtplib
+import ssl
+import subprocess
+import time
+import uuid
+
+import pytest
+import testinfra
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOCALHOST = '127.0.0.1'
+PORTS = {'smtp': 2525, 'submission': 2587, 'imaps': 2993, 'pop3s': 2995}
+DOMAIN = 'inpp.cd'
+PASSWORD = 'Lab-Passw0rd!'  # lab-only (inventories/lab/group_vars/all/directory.yml)
+SIP_SECRETS = {'1001': 'lab-sip-1001', '1002': 'lab-sip-1002'}
+PBX_CONTAINER = 'lab-pbx'
+MAIL_CONTAINER = 'lab-mail'
+SIPP_DIR = '/var/tmp/inpp-lab-test'
+SIPP_SCENARIOS = ('register.xml', 'register_refused.xml', 'call_voicemail.xml')
+SIPP = ('sipp 127.0.0.1:5060 -i 127.0.0.1 -m 1 -nostdin -timeout 60s -timeout_error '
+        '-trace_err -error_file {dir}/sipp-{name}.err -sf {dir}/{name}.xml')
+MAIL_TIMEOUT = 60
+
+
+def address(login: str) -> str:
+    return '%s@%s' % (login, DOMAIN)
+
+
+def marker(kind: str) -> str:
+    """A subject token no earlier run of the tests can have used."""
+    return 'inpp-lab-test-%s-%s' % (kind, uuid.uuid4().hex[:12])
+
+
+def tls_context() -> ssl.SSLContext:
+    # The lab's certificates are self-signed; the TLS session itself is what is tested.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def wait_for(predicate, timeout: float = MAIL_TIMEOUT, step: float = 2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)
+
+
+class Imap:
+    """One IMAPS session from this host to the lab (127.0.0.1:2993), INBOX selected."""
+
+    def __init__(self, login: str):
+        self.conn = imaplib.IMAP4_SSL(LOCALHOST, PORTS['imaps'], ssl_context=tls_context(), timeout=30)
+        self.conn.login(address(login), PASSWORD)
+        self.select()
+
+    def select(self) -> int:
+        typ, data = self.conn.select('INBOX')
+        assert typ == 'OK', data
+        return int(data[0])
+
+    def uidnext(self) -> int:
+        typ, data = self.conn.status('INBOX', '(UIDNEXT)')
+        assert typ == 'OK', data
+        return int(data[0].decode().split('UIDNEXT')[1].strip(' )'))
+
+    def uids(self, *criteria: str, since_uid: int = 1) -> list:
+        """UIDs matching the SEARCH criteria, not older than since_uid."""
+        self.select()  # refresh: new deliveries show up
+        typ, data = self.conn.uid('SEARCH', 'UID', '%d:*' % since_uid, *criteria)
+        assert typ == 'OK', data
+        # "n:*" always matches the newest message, even when its UID is below n.
+        return [int(uid) for uid in data[0].split() if int(uid) >= since_uid]
+
+    def wait_uids(self, *criteria: str, since_uid: int = 1) -> list:
+        return wait_for(lambda: self.uids(*criteria, since_uid=since_uid))
+
+    def fetch(self, uid: int) -> email.message.EmailMessage:
+        typ, data = self.conn.uid('FETCH', str(uid), '(BODY.PEEK[])')
+        assert typ == 'OK' and data and data[0], data
+        return email.message_from_bytes(data[0][1], policy=email.policy.default)
+
+    def delete(self, uids) -> None:
+        """Remove the messages a test created, so repeated runs do not fill the mailbox."""
+        if uids:
+            self.conn.uid('STORE', ','.join(str(uid) for uid in uids), '+FLAGS.SILENT', r'(\Deleted)')
+            self.conn.expunge()
+
+    def close(self) -> None:
+        try:
+            self.conn.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+
+
+class Pbx:
+    """sipp and the Asterisk CLI inside lab-pbx, on the container's loopback."""
+
+    def __init__(self, host):
+        self.host = host
+
+    def cli(self, command: str) -> str:
+        return self.host.check_output("asterisk -rx '%s'" % command)
+
+    def sipp(self, name: str, args: str, port: int):
+        return self.host.run(SIPP.format(dir=SIPP_DIR, name=name) + ' -p %d %s' % (port, args))
+
+    def register(self, ext: str, port: int, expires: int = 3600, secret: str = ''):
+        return self.sipp('register', '-s %s -au %s -ap %s -key contact_port %d -key expires %d'
+                         % (ext, ext, secret or SIP_SECRETS[ext], port, expires), port)
+
+    def call(self, scenario: str, caller: str, callee: str, port: int):
+        return self.sipp(scenario, '-s %s -key caller %s -au %s -ap %s -mp %d'
+                         % (callee, caller, caller, SIP_SECRETS[caller], port + 1000), port)
+
+
+def _docker_exec_stdin(container: str, command: list, data: bytes) -> None:
+    # docker cp cannot write into the containers' tmpfs paths; a pipe through docker exec -i can.
+    subprocess.run(['docker', 'exec', '-i', container] + command, input=data, check=True)
+
+
+class Lab:
+    """Constants and helpers the tests reach through the ``lab`` fixture (test modules do not import
+    conftest)."""
+
+    localhost = LOCALHOST
+    ports = PORTS
+    domain = DOMAIN
+    password = PASSWORD
+    address = staticmethod(address)
+    marker = staticmethod(marker)
+    tls_context = staticmethod(tls_context)
+    wait_for = staticmethod(wait_for)
+
+
+@pytest.fixture(scope='session')
+def lab():
+    return Lab()
+
+
+@pytest.fixture(scope='session')
+def pbx_host():
+    host = testinfra.get_host('docker://%s' % PBX_CONTAINER)
+    assert host.run('true').rc == 0, '%s does not answer: run `make lab` first' % PBX_CONTAINER
+    return host
+
+
+@pytest.fixture(scope='session')
+def mail_host():
+    host = testinfra.get_host('docker://%s' % MAIL_CONTAINER)
+    assert host.run('true').rc == 0, '%s does not answer: run `make lab` first' % MAIL_CONTAINER
+    return host
+
+
+@pytest.fixture(scope='session')
+def pbx(pbx_host):
+    assert pbx_host.exists('sipp'), 'sipp is missing in %s (scripts/lab-test.sh installs sip-tester)' % PBX_CONTAINER
+    pbx_host.run_test('mkdir -p %s' % SIPP_DIR)
+    for name in SIPP_SCENARIOS:
+        with open(os.path.join(HERE, 'files', name), 'rb') as scenario:
+            _docker_exec_stdin(PBX_CONTAINER, ['sh', '-c', 'cat > %s/%s' % (SIPP_DIR, name)], scenario.read())
+    return Pbx(pbx_host)
+
+
+@pytest.fixture()
+def imap():
+    """imap('grace.mbuyi') opens an IMAPS session; every session is logged out at teardown."""
+    sessions = []
+
+    def open_session(login: str) -> Imap:
+        session = Imap(login)
+        sessions.append(session)
+        return session
+
+    yield open_session
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture()
+def submission():
+    """An authenticated submission session (127.0.0.1:2587, STARTTLS then AUTH)."""
+    sessions = []
+
+    def open_session(login: str) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(LOCALHOST, PORTS['submission'], timeout=30)
+        sessions.append(smtp)
+        smtp.ehlo('lab-test.localhost')
+        smtp.starttls(context=tls_context())
+        smtp.ehlo('lab-test.localhost')
+        smtp.login(address(login), PASSWORD)
+        return smtp
+
+    yield open_session
+    for smtp in sessions:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+
+
+@pytest.fixture()
+def pop3s():
+    sessions = []
+
+    def open_session(login: str) -> poplib.POP3_SSL:
+        pop = poplib.POP3_SSL(LOCALHOST, PORTS['pop3s'], context=tls_context(), timeout=30)
+        sessions.append(pop)
+        pop.user(address(login))
+        pop.pass_(PASSWORD)
+        return pop
+
+    yield open_session
+    for pop in sessions:
+        try:
+            pop.quit()
+        except (poplib.error_proto, OSError):
+            pass
