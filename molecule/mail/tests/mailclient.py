@@ -61,7 +61,7 @@ def cmd_smtp(args):
         result['features_before_tls'] = sorted(client.esmtp_features)
         if args.tls == 'starttls':
             result['stage'] = 'starttls'
-            code, _ = client.starttls(context=context())
+            code = client.starttls(context=context())[0]
             result['starttls_code'] = code
             client.ehlo('client.test')
         if args.tls != 'none':
@@ -109,7 +109,7 @@ def _imap_count(args):
     client.login(args.user, args.password)
     client.select('INBOX', readonly=True)
     criteria = ['SUBJECT', '"%s"' % args.subject] + (['TO', '"%s"' % args.to] if args.to else [])
-    _, data = client.search(None, *criteria)
+    data = client.search(None, *criteria)[1]
     ids = data[0].split()
     version = client.sock.version()
     client.logout()
@@ -122,7 +122,7 @@ def _pop3_count(args):
     client.pass_(args.password)
     count = 0
     for number in range(1, client.stat()[0] + 1):
-        _, lines, _ = client.top(number, 0)
+        lines = client.top(number, 0)[1]
         headers = email.message_from_bytes(b'\r\n'.join(lines))
         subject = str(email.header.make_header(email.header.decode_header(headers.get('Subject', ''))))
         if args.subject in subject and (not args.to or args.to in headers.get('To', '')):

@@ -22,5 +22,5 @@ def test_check_mode_on_converged_hosts_reports_no_change():
     recap = re.sub(r'\x1b\[[0-9;]*m', '', run.stdout.split('PLAY RECAP')[-1])
     hosts = re.findall(r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', recap, re.M)
     assert len(hosts) == 6, recap
-    changed = {name: int(c) for name, c, _, _ in hosts if int(c)}
+    changed = {host[0]: int(host[1]) for host in hosts if int(host[1])}
     assert not changed, 'check mode reports changes: %s\n%s' % (changed, run.stdout[-6000:])

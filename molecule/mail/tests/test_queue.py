@@ -19,7 +19,7 @@ def test_queued_mail_survives_a_postfix_restart(trio, subject):
         assert sat.run('printf %s %s | timeout 60 /usr/sbin/sendmail -f asterisk@inpp.cd daddy.nzinga@inpp.cd',
                        '%s', message).rc == 0
         queued = []
-        for _ in range(30):
+        for dummy in range(30):
             queued = _queue_ids(sat)
             if queued:
                 break
