@@ -2,7 +2,8 @@
 # Build the lab's Debian images locally, without any registry:
 #   inpp-telecom/debian:SUITE          debootstrap minbase + python3, docker import
 #   inpp-telecom/debian-systemd:SUITE  the same with systemd as PID 1
-# Images that already exist are kept, so a second run is fast and changes nothing.
+# Images that already exist from the same recipe (this script, images/systemd/) are
+# kept, so a second run is fast and changes nothing; a changed recipe rebuilds them.
 # Set REBUILD=1 to rebuild them all.
 set -euo pipefail
 
@@ -13,6 +14,9 @@ rebuild=${REBUILD:-0}
 
 log() { printf '[build-images] %s\n' "$*"; }
 
+# Fingerprint of everything that shapes the images, stored as a label on each.
+recipe=$(cat "$0" "$here"/images/systemd/* | sha256sum | cut -c1-16)
+
 # The mirror apt already uses on this host (the only package source reachable).
 mirror() {
     local m
@@ -21,7 +25,10 @@ mirror() {
     echo "${MIRROR:-${m:-http://deb.debian.org/debian}}"
 }
 
-have_image() { [ "$rebuild" != 1 ] && docker image inspect "$1" >/dev/null 2>&1; }
+have_image() {
+    [ "$rebuild" != 1 ] || return 1
+    [ "$(docker image inspect --format '{{ index .Config.Labels "inpp.recipe" }}' "$1" 2>/dev/null)" = "$recipe" ]
+}
 
 build_base() {
     local suite=$1 image="$repo/debian:$1" rootfs
@@ -29,14 +36,15 @@ build_base() {
     rootfs=$(mktemp -d /var/tmp/inpp-rootfs.XXXXXX)
     trap 'rm -rf "$rootfs"' RETURN
     log "debootstrap $suite from $(mirror)"
-    debootstrap --variant=minbase --include=python3,ca-certificates "$suite" "$rootfs" "$(mirror)" \
+    # python3-apt: Ansible's apt module needs it for check mode (a normal run would install it).
+    debootstrap --variant=minbase --include=python3,python3-apt,ca-certificates "$suite" "$rootfs" "$(mirror)" \
         >"/var/tmp/debootstrap-$suite.log" 2>&1 \
         || { log "debootstrap failed, see /var/tmp/debootstrap-$suite.log" >&2; return 1; }
     # sid's Release files may look expired when the clock runs ahead of the mirror.
     printf 'Acquire::Check-Valid-Until "false";\n' >"$rootfs/etc/apt/apt.conf.d/99no-check-valid-until"
     printf 'APT::Install-Recommends "false";\n' >"$rootfs/etc/apt/apt.conf.d/99no-recommends"
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -c . | docker import - "$image" >/dev/null
+    tar -C "$rootfs" -c . | docker import --change "LABEL inpp.recipe=$recipe" - "$image" >/dev/null
     log "$image imported"
 }
 
@@ -44,7 +52,8 @@ build_systemd() {
     local suite=$1 image="$repo/debian-systemd:$1"
     if have_image "$image"; then log "$image present"; return; fi
     log "building $image"
-    docker build -q --build-arg "BASE=$repo/debian:$suite" -t "$image" "$here/images/systemd" >/dev/null
+    docker build -q --build-arg "BASE=$repo/debian:$suite" --label "inpp.recipe=$recipe" \
+        -t "$image" "$here/images/systemd" >/dev/null
     log "$image built"
 }
 
