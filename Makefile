@@ -24,7 +24,7 @@ export PY_COLORS                := 0
 export PATH                     := $(BIN):$(PATH)
 
 .PHONY: help venv docker images link sanity units lint yamllint ansible-lint build-check \
-        molecule test lab lab-destroy bench changelog clean
+        molecule test lab lab-test lab-destroy bench changelog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -88,13 +88,16 @@ molecule: venv images link ## Molecule scenarios (SCENARIOS="mail ...")
 	    echo "== scenario $$s took $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: venv images sanity units lint build-check molecule ## everything CI runs
+test: venv images sanity units lint build-check molecule lab-test ## everything CI runs
 	@echo "make test: all gates passed"
 
 lab: venv images link ## start the lab hosts and converge playbooks/site.yml on inventories/lab
 	$(BIN)/ansible-playbook playbooks/lab.yml
 	$(BIN)/ansible-playbook -i inventories/lab playbooks/site.yml
 	@scripts/lab-info.sh
+
+lab-test: lab ## make lab, then: second converge changes nothing, real clients against the lab
+	scripts/lab-test.sh
 
 lab-destroy: venv link ## remove the lab containers and network
 	$(BIN)/ansible-playbook playbooks/lab.yml -e lab_state=absent
