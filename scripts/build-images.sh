@@ -44,6 +44,9 @@ build_base() {
     printf 'Acquire::Check-Valid-Until "false";\n' >"$rootfs/etc/apt/apt.conf.d/99no-check-valid-until"
     printf 'APT::Install-Recommends "false";\n' >"$rootfs/etc/apt/apt.conf.d/99no-recommends"
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    # Empty package lists must not look fresh: Ansible's apt module trusts their mtime
+    # (cache_valid_time) and would skip the update, finding no package at all.
+    touch -d @0 "$rootfs/var/lib/apt/lists"
     tar -C "$rootfs" -c . | docker import --change "LABEL inpp.recipe=$recipe" - "$image" >/dev/null
     log "$image imported"
 }
