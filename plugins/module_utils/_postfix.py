@@ -41,22 +41,7 @@ def split_tokens(value: str) -> list:
     commas, e.g. ``check_policy_service { inet:127.0.0.1:10023, timeout=10s }``)
     stays one token, with its inner blanks collapsed.
     """
-    tokens = []
-    current = []
-    depth = 0
-    for char in value:
-        if char == '{':
-            depth += 1
-        elif char == '}' and depth:
-            depth -= 1
-        if depth == 0 and char in _SEPARATORS:
-            if current:
-                tokens.append(''.join(current))
-                current = []
-            continue
-        current.append(char)
-    if current:
-        tokens.append(''.join(current))
+    tokens = _split_outside_braces(value, _SEPARATORS)
     return [_tidy_group(token) for token in tokens]
 
 
@@ -182,14 +167,15 @@ def parse_master_entries(output: str) -> dict:
     return entries
 
 
-def _split_blanks(line: str) -> list:
+def _split_outside_braces(text: str, separators: str) -> list:
+    """Split *text* on any of *separators*, except inside ``{ ... }`` groups."""
     tokens, current, depth = [], [], 0
-    for char in line:
+    for char in text:
         if char == '{':
             depth += 1
         elif char == '}' and depth:
             depth -= 1
-        if depth == 0 and char in ' \t':
+        if depth == 0 and char in separators:
             if current:
                 tokens.append(''.join(current))
                 current = []
@@ -198,6 +184,10 @@ def _split_blanks(line: str) -> list:
     if current:
         tokens.append(''.join(current))
     return tokens
+
+
+def _split_blanks(line: str) -> list:
+    return _split_outside_braces(line, ' \t')
 
 
 def _split_override(text: str) -> tuple:
