@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import cli_argv, cli_error
 from ansible_collections.inpp.telecom.plugins.modules import asterisk_command
@@ -42,22 +40,21 @@ class FakeAsterisk:
         return 0, path.read_text() if path.exists() else '', ''
 
 
-def run(capsys, monkeypatch, fake, args, check_mode=False):
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, argv, **kw: fake(argv, **kw))
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, *a, **kw: '/usr/sbin/asterisk')
-    args = dict(args, _ansible_check_mode=check_mode)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            asterisk_command.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(run_module, monkeypatch):
+    def run_command_module(fake, args, check_mode=False):
+        monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, argv, **kw: fake(argv, **kw))
+        monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, *a, **kw: '/usr/sbin/asterisk')
+        return run_module(asterisk_command, args, check_mode=check_mode)
+    return run_command_module
 
 
 @pytest.mark.parametrize('version', VERSIONS)
 @pytest.mark.parametrize('command', ['pjsip reload', 'dialplan reload', 'voicemail reload', 'queue reload all',
                                      'module reload res_pjsip.so'])
-def test_targeted_reloads_change(capsys, monkeypatch, version, command):
+def test_targeted_reloads_change(run, version, command):
     fake = FakeAsterisk(version)
-    result = run(capsys, monkeypatch, fake, {'command': command})
+    result = run(fake, {'command': command})
     assert result.get('failed') is not True, result
     assert result['changed'] is True
     assert fake.calls == [['asterisk', '-rx', command]]
@@ -65,56 +62,56 @@ def test_targeted_reloads_change(capsys, monkeypatch, version, command):
 
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_errors_with_status_zero_fail(capsys, monkeypatch, version):
+def test_errors_with_status_zero_fail(run, version):
     for command, expected in [('no such command here', "No such command 'no such command here'"),
                               ('module reload no_such_mod.so', "No such module 'no_such_mod.so'")]:
-        result = run(capsys, monkeypatch, FakeAsterisk(version), {'command': command})
+        result = run(FakeAsterisk(version), {'command': command})
         assert result['failed'] is True
         assert expected in result['msg']
 
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_not_connected_fails(capsys, monkeypatch, version):
+def test_not_connected_fails(run, version):
     fake = FakeAsterisk(version, {'pjsip reload': (1, captured(version, 'noconnect'), '')})
-    result = run(capsys, monkeypatch, fake, {'command': 'pjsip reload'})
+    result = run(fake, {'command': 'pjsip reload'})
     assert result['failed'] is True and 'Unable to connect to remote asterisk' in result['msg']
 
 
-def test_check_mode_skips_state_changes_but_runs_reads(capsys, monkeypatch):
+def test_check_mode_skips_state_changes_but_runs_reads(run):
     fake = FakeAsterisk('22')
-    result = run(capsys, monkeypatch, fake, {'commands': ['pjsip show endpoints', 'pjsip reload']}, check_mode=True)
+    result = run(fake, {'commands': ['pjsip show endpoints', 'pjsip reload']}, check_mode=True)
     assert result['changed'] is True
     assert [r['skipped'] for r in result['results']] == [False, True]
     assert fake.calls == [['asterisk', '-rx', 'pjsip show endpoints']]
 
 
-def test_read_only_commands_report_no_change(capsys, monkeypatch):
-    result = run(capsys, monkeypatch, FakeAsterisk('16'), {'command': 'core show channels count'})
+def test_read_only_commands_report_no_change(run):
+    result = run(FakeAsterisk('16'), {'command': 'core show channels count'})
     assert result['changed'] is False
     assert result['stdout_lines'] == ['4 active channels', '2 active calls', '2 calls processed']
 
 
-def test_read_only_override(capsys, monkeypatch):
-    result = run(capsys, monkeypatch, FakeAsterisk('16'), {'command': 'dialplan reload', 'read_only': True})
+def test_read_only_override(run):
+    result = run(FakeAsterisk('16'), {'command': 'dialplan reload', 'read_only': True})
     assert result['changed'] is False
 
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_restart_refused_while_calls_are_up(capsys, monkeypatch, version):
+def test_restart_refused_while_calls_are_up(run, version):
     fake = FakeAsterisk(version)
-    result = run(capsys, monkeypatch, fake, {'command': 'core restart now'})
+    result = run(fake, {'command': 'core restart now'})
     assert result['failed'] is True
     assert 'refusing' in result['msg'] and result['active_calls'] == 2
     assert ['asterisk', '-rx', 'core restart now'] not in fake.calls
 
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_restart_allowed_when_idle_or_forced(capsys, monkeypatch, version):
+def test_restart_allowed_when_idle_or_forced(run, version):
     idle = FakeAsterisk(version, {'core show channels count': (0, captured(version, 'idle_channels_count'), ''),
                                   'core restart now': (0, '', '')})
-    assert run(capsys, monkeypatch, idle, {'command': 'core restart now'})['changed'] is True
+    assert run(idle, {'command': 'core restart now'})['changed'] is True
     busy = FakeAsterisk(version, {'core restart now': (0, '', '')})
-    result = run(capsys, monkeypatch, busy, {'command': 'core restart now', 'force': True})
+    result = run(busy, {'command': 'core restart now', 'force': True})
     assert result['changed'] is True
     assert busy.calls == [['asterisk', '-rx', 'core restart now']]
 

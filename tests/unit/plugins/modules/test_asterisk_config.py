@@ -5,13 +5,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
 import pytest
-
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import MARKER
 from ansible_collections.inpp.telecom.plugins.modules import asterisk_config
@@ -23,31 +20,26 @@ USER = [
 ]
 
 
-def run(capsys, args, check_mode=False, diff=False):
-    args = dict(args)
-    args['_ansible_check_mode'] = check_mode
-    args['_ansible_diff'] = diff
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            asterisk_config.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(run_module):
+    return lambda args, **kw: run_module(asterisk_config, args, **kw)
 
 
-def test_create_then_idempotent(tmp_path, capsys):
+def test_create_then_idempotent(tmp_path, run):
     path = tmp_path / 'pjsip.conf'
-    first = run(capsys, {'path': str(path), 'sections': USER})
+    first = run({'path': str(path), 'sections': USER})
     assert first['changed'] is True
     assert [s['type'] for s in first['sections_added']] == ['endpoint', 'auth', 'aor']
     assert path.read_text().startswith('[1001] ; %s\ntype = endpoint\ncontext = staff\n' % MARKER)
-    second = run(capsys, {'path': str(path), 'sections': USER})
+    second = run({'path': str(path), 'sections': USER})
     assert second['changed'] is False
     assert second['sections_added'] == second['sections_changed'] == second['sections_removed'] == []
 
 
-def test_check_mode_and_diff_do_not_write(tmp_path, capsys):
+def test_check_mode_and_diff_do_not_write(tmp_path, run):
     path = tmp_path / 'pjsip.conf'
     path.write_text('[general]\n')
-    result = run(capsys, {'path': str(path), 'sections': USER}, check_mode=True, diff=True)
+    result = run({'path': str(path), 'sections': USER}, check_mode=True, diff=True)
     assert result['changed'] is True
     assert path.read_text() == '[general]\n'
     assert result['diff']['before'] == '[general]\n'
@@ -55,33 +47,33 @@ def test_check_mode_and_diff_do_not_write(tmp_path, capsys):
     assert result['diff']['after_header'].endswith('(content)')
 
 
-def test_missing_file_with_create_false_fails(tmp_path, capsys):
-    result = run(capsys, {'path': str(tmp_path / 'x.conf'), 'create': False, 'sections': USER})
+def test_missing_file_with_create_false_fails(tmp_path, run):
+    result = run({'path': str(tmp_path / 'x.conf'), 'create': False, 'sections': USER})
     assert result['failed'] is True and 'does not exist' in result['msg']
 
 
-def test_absent_on_missing_file_creates_nothing(tmp_path, capsys):
+def test_absent_on_missing_file_creates_nothing(tmp_path, run):
     path = tmp_path / 'x.conf'
-    result = run(capsys, {'path': str(path), 'sections': [{'name': 'a', 'state': 'absent'}]})
+    result = run({'path': str(path), 'sections': [{'name': 'a', 'state': 'absent'}]})
     assert result['changed'] is False and not path.exists()
 
 
-def test_malformed_file_fails_with_line_and_is_untouched(tmp_path, capsys):
+def test_malformed_file_fails_with_line_and_is_untouched(tmp_path, run):
     path = tmp_path / 'extensions.conf'
     text = '[general]\nstatic=yes\n[broken\nexten => 1,1,NoOp()\n'
     path.write_text(text)
-    result = run(capsys, {'path': str(path), 'sections': [{'name': 'general', 'options': [{'static': 'no'}]}]})
+    result = run({'path': str(path), 'sections': [{'name': 'general', 'options': [{'static': 'no'}]}]})
     assert result['failed'] is True
     assert result['msg'] == "%s:3: parse error: no closing ']'" % path
     assert path.read_text() == text
 
 
-def test_backup_mode_and_purge(tmp_path, capsys):
+def test_backup_mode_and_purge(tmp_path, run):
     path = tmp_path / 'pjsip.conf'
     path.write_text('; hand written\n[transport-udp]\ntype=transport\n')
-    run(capsys, {'path': str(path), 'sections': USER, 'mode': '0640'})
+    run({'path': str(path), 'sections': USER, 'mode': '0640'})
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
-    result = run(capsys, {'path': str(path), 'sections': USER[:1], 'purge': True, 'backup': True})
+    result = run({'path': str(path), 'sections': USER[:1], 'purge': True, 'backup': True})
     assert result['changed'] is True
     assert sorted(s['type'] for s in result['sections_removed']) == ['aor', 'auth']
     assert os.path.exists(result['backup_file'])
@@ -89,25 +81,25 @@ def test_backup_mode_and_purge(tmp_path, capsys):
     assert '[transport-udp]' in text and 'type=auth' not in text and 'type = auth' not in text
 
 
-def test_mode_change_alone_is_a_change(tmp_path, capsys):
+def test_mode_change_alone_is_a_change(tmp_path, run):
     path = tmp_path / 'pjsip.conf'
-    run(capsys, {'path': str(path), 'sections': USER, 'mode': '0644'})
-    result = run(capsys, {'path': str(path), 'sections': USER, 'mode': '0600'})
+    run({'path': str(path), 'sections': USER, 'mode': '0644'})
+    result = run({'path': str(path), 'sections': USER, 'mode': '0600'})
     assert result['changed'] is True and stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_crlf_file_is_preserved(tmp_path, capsys):
+def test_crlf_file_is_preserved(tmp_path, run):
     path = tmp_path / 'queues.conf'
     path.write_bytes(b'[support]\r\nstrategy = ringall\r\nmember => PJSIP/1001\r\n')
-    run(capsys, {'path': str(path), 'sections': [{'name': 'support', 'options': [
+    run({'path': str(path), 'sections': [{'name': 'support', 'options': [
         {'member': ['PJSIP/1001', 'PJSIP/1002']}]}]})
     assert path.read_bytes() == b'[support]\r\nstrategy = ringall\r\nmember => PJSIP/1001\r\nmember => PJSIP/1002\r\n'
 
 
-def test_invalid_spec_fails_before_writing(tmp_path, capsys):
+def test_invalid_spec_fails_before_writing(tmp_path, run):
     path = tmp_path / 'pjsip.conf'
     path.write_text('[a]\n')
-    result = run(capsys, {'path': str(path), 'sections': [{'name': 'x', 'options': [{'k': {'nested': 1}}]}]})
+    result = run({'path': str(path), 'sections': [{'name': 'x', 'options': [{'k': {'nested': 1}}]}]})
     assert result['failed'] is True and 'scalars' in result['msg']
     assert path.read_text() == '[a]\n'
 

@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.modules import asterisk_info as info
 
@@ -115,12 +113,9 @@ def _fake(version, unavailable=()):
 
 
 @pytest.mark.parametrize('version', VERSIONS)
-def test_main_gathers_all(capsys, monkeypatch, version):
+def test_main_gathers_all(run_module, monkeypatch, version):
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', _fake(version, unavailable=('voicemail show users',)))
-    with patch_module_args({'_ansible_check_mode': True}):
-        with pytest.raises(SystemExit):
-            info.main()
-    result = json.loads(capsys.readouterr().out)
+    result = run_module(info, {}, check_mode=True)
     assert result['changed'] is False
     assert result['version_major'] == int(version)
     assert result['active_calls'] == 2 and result['active_channels'] == 4
@@ -129,13 +124,10 @@ def test_main_gathers_all(capsys, monkeypatch, version):
     assert result['queues'][0]['name'] == 'support'
 
 
-def test_main_fails_when_not_connected(capsys, monkeypatch):
+def test_main_fails_when_not_connected(run_module, monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, 'run_command',
                         lambda self, argv, **kw: (1, out('22', 'noconnect'), ''))
-    with patch_module_args({'gather_subset': ['version']}):
-        with pytest.raises(SystemExit):
-            info.main()
-    result = json.loads(capsys.readouterr().out)
+    result = run_module(info, {'gather_subset': ['version']})
     assert result['failed'] is True and 'Unable to connect' in result['msg']
 
 

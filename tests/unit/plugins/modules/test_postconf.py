@@ -5,12 +5,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.module_utils._postfix import (
     parse_master_entries,
@@ -89,31 +86,30 @@ def fake(monkeypatch):
     return install
 
 
-def run(capsys, tmp_path, args, check_mode=False, diff=False):
-    (tmp_path / 'main.cf').touch()
-    args = dict(args, config_dir=str(tmp_path), _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            postconf.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(run_module, tmp_path):
+    def run_postconf(args, **kw):
+        (tmp_path / 'main.cf').touch()
+        return run_module(postconf, dict(args, config_dir=str(tmp_path)), **kw)
+    return run_postconf
 
 
-def test_sets_all_changes_in_one_call_then_idempotent(fake, capsys, tmp_path):
+def test_sets_all_changes_in_one_call_then_idempotent(fake, run, tmp_path):
     pc = fake(main={'mydestination': 'localhost, $myhostname'})
     args = {'parameters': {'mydestination': ['localhost', '$myhostname'], 'relayhost': '[isp]:587',
                            'biff': False, 'message_size_limit': 1000}}
-    result = run(capsys, tmp_path, args)
+    result = run(args)
     assert result['changed'] is True
     assert result['changed_parameters'] == {'relayhost': '[isp]:587', 'biff': 'no', 'message_size_limit': '1000'}
     edits = [c for c in pc.calls if '-e' in c]
     assert len(edits) == 1
     assert edits[0][-3:] == ['relayhost=[isp]:587', 'biff=no', 'message_size_limit=1000']
-    assert run(capsys, tmp_path, args)['changed'] is False
+    assert run(args)['changed'] is False
 
 
-def test_check_mode_reports_but_does_not_write(fake, capsys, tmp_path):
+def test_check_mode_reports_but_does_not_write(fake, run, tmp_path):
     pc = fake(main={'relayhost': '[old]:587'})
-    result = run(capsys, tmp_path, {'parameters': {'relayhost': '[new]:587'}}, check_mode=True, diff=True)
+    result = run({'parameters': {'relayhost': '[new]:587'}}, check_mode=True, diff=True)
     assert result['changed'] is True
     assert result['diff']['before'] == 'relayhost = [old]:587\n'
     assert result['diff']['after'] == 'relayhost = [new]:587\n'
@@ -121,35 +117,35 @@ def test_check_mode_reports_but_does_not_write(fake, capsys, tmp_path):
     assert not [c for c in pc.calls if '-e' in c]
 
 
-def test_unknown_parameter_fails_before_any_change(fake, capsys, tmp_path):
+def test_unknown_parameter_fails_before_any_change(fake, run, tmp_path):
     pc = fake()
-    result = run(capsys, tmp_path, {'parameters': {'smtpd_tls_securty_level': 'may', 'relayhost': 'x'}})
+    result = run({'parameters': {'smtpd_tls_securty_level': 'may', 'relayhost': 'x'}})
     assert result['failed'] is True
     assert result['unknown_parameters'] == ['smtpd_tls_securty_level']
     assert not [c for c in pc.calls if '-e' in c]
 
 
-def test_unknown_allowed_and_unused_parameters_are_current(fake, capsys, tmp_path):
+def test_unknown_allowed_and_unused_parameters_are_current(fake, run, tmp_path):
     fake(main={'my_custom': 'x'})
-    result = run(capsys, tmp_path, {'parameters': {'my_custom': 'x'}, 'allow_unknown': True})
+    result = run({'parameters': {'my_custom': 'x'}, 'allow_unknown': True})
     assert result['changed'] is False
-    result = run(capsys, tmp_path, {'parameters': {'my_custom': None}, 'state': 'absent'})
+    result = run({'parameters': {'my_custom': None}, 'state': 'absent'})
     assert result['changed'] is True and result['removed_parameters'] == ['my_custom']
 
 
-def test_absent(fake, capsys, tmp_path):
+def test_absent(fake, run, tmp_path):
     pc = fake(main={'relayhost': '[old]:587'})
-    result = run(capsys, tmp_path, {'parameters': {'relayhost': None, 'biff': None}, 'state': 'absent'}, diff=True)
+    result = run({'parameters': {'relayhost': None, 'biff': None}, 'state': 'absent'}, diff=True)
     assert result['changed'] is True
     assert result['removed_parameters'] == ['relayhost']
     assert result['diff']['before'] == 'relayhost = [old]:587\n' and result['diff']['after'] == ''
     assert 'relayhost' not in pc.main
-    assert run(capsys, tmp_path, {'parameters': {'relayhost': None}, 'state': 'absent'})['changed'] is False
+    assert run({'parameters': {'relayhost': None}, 'state': 'absent'})['changed'] is False
 
 
-def test_invalid_parameter_name(fake, capsys, tmp_path):
+def test_invalid_parameter_name(fake, run, tmp_path):
     fake()
-    result = run(capsys, tmp_path, {'parameters': {'bad name': 'x'}, 'allow_unknown': True})
+    result = run({'parameters': {'bad name': 'x'}, 'allow_unknown': True})
     assert result['failed'] is True and 'invalid parameter name' in result['msg']
 
 
@@ -160,30 +156,30 @@ SUBMISSION = {
 }
 
 
-def test_master_entries(fake, capsys, tmp_path):
+def test_master_entries(fake, run, tmp_path):
     pc = fake(master='smtp inet n - y - - smtpd\n')
-    result = run(capsys, tmp_path, {'masters': [SUBMISSION]}, diff=True)
+    result = run({'masters': [SUBMISSION]}, diff=True)
     assert result['changed'] is True and result['changed_masters'] == ['submission/inet']
     assert 'submission/inet = submission inet n - y - - smtpd -o syslog_name=postfix/submission' in result['diff']['after']
     assert pc.master[('submission', 'inet')]['options']['smtpd_client_restrictions'] == 'permit_sasl_authenticated,reject'
-    assert run(capsys, tmp_path, {'masters': [SUBMISSION]})['changed'] is False
+    assert run({'masters': [SUBMISSION]})['changed'] is False
     changed = dict(SUBMISSION, options=dict(SUBMISSION['options'], smtpd_sasl_auth_enable=True))
-    result = run(capsys, tmp_path, {'masters': [changed]})
+    result = run({'masters': [changed]})
     assert result['changed'] is True
     assert pc.master[('submission', 'inet')]['options']['smtpd_sasl_auth_enable'] == 'yes'
-    result = run(capsys, tmp_path, {'masters': [{'service': 'submission', 'state': 'absent'}]})
+    result = run({'masters': [{'service': 'submission', 'state': 'absent'}]})
     assert result['changed'] is True and ('submission', 'inet') not in pc.master
-    assert run(capsys, tmp_path, {'masters': [{'service': 'submission', 'state': 'absent'}]})['changed'] is False
+    assert run({'masters': [{'service': 'submission', 'state': 'absent'}]})['changed'] is False
 
 
-def test_master_entry_needs_command(fake, capsys, tmp_path):
+def test_master_entry_needs_command(fake, run, tmp_path):
     fake()
-    result = run(capsys, tmp_path, {'masters': [{'service': 'submission'}]})
+    result = run({'masters': [{'service': 'submission'}]})
     assert result['failed'] is True and 'needs a command' in result['msg']
 
 
-def test_backup(fake, capsys, tmp_path):
+def test_backup(fake, run, tmp_path):
     fake()
     (tmp_path / 'master.cf').write_text('')
-    result = run(capsys, tmp_path, {'parameters': {'relayhost': 'x'}, 'masters': [SUBMISSION], 'backup': True})
+    result = run({'parameters': {'relayhost': 'x'}, 'masters': [SUBMISSION], 'backup': True})
     assert len(result['backup_file']) == 2

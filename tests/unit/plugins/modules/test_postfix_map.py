@@ -12,7 +12,6 @@ import stat
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.modules import postfix_map
 
@@ -46,101 +45,98 @@ def commands(monkeypatch):
     return calls, state
 
 
-def run(capsys, args, check_mode=False, diff=False):
-    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            postfix_map.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(run_module):
+    return lambda args, **kw: run_module(postfix_map, args, **kw)
 
 
 def builds(calls):
     return [c for c in calls if os.path.basename(c[0]) in ('postmap', 'postalias')]
 
 
-def test_create_build_and_idempotence(tmp_path, capsys, commands):
+def test_create_build_and_idempotence(tmp_path, run, commands):
     calls, _state = commands
     path = tmp_path / 'virtual'
     args = {'path': str(path), 'entries': {'direction@inpp.cd': ['a@inpp.cd', 'b@inpp.cd'], 'x@inpp.cd': 'OK'}}
-    first = run(capsys, args)
+    first = run(args)
     assert first['changed'] is True and first['rebuilt'] is True
     assert first['added'] == ['direction@inpp.cd', 'x@inpp.cd']
     assert first['map_type'] == 'hash' and first['database'] == str(path) + '.db'
     assert path.read_text() == 'direction@inpp.cd a@inpp.cd, b@inpp.cd\nx@inpp.cd OK\n'
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert builds(calls) == [['/usr/sbin/postmap', 'hash:%s' % path]]
-    second = run(capsys, args)
+    second = run(args)
     assert second['changed'] is False and second['rebuilt'] is False
     assert len(builds(calls)) == 1
 
 
-def test_rebuild_when_database_missing_or_stale(tmp_path, capsys, commands):
+def test_rebuild_when_database_missing_or_stale(tmp_path, run, commands):
     calls, _state = commands
     path = tmp_path / 'virtual'
     path.write_text('a b\n')
-    result = run(capsys, {'path': str(path), 'entries': {'a': 'b'}})
+    result = run({'path': str(path), 'entries': {'a': 'b'}})
     assert result['changed'] is True and result['rebuilt'] is True and result['added'] == []
     db = tmp_path / 'virtual.db'
     os.utime(str(db), (1, 1))
-    assert run(capsys, {'path': str(path), 'entries': {'a': 'b'}})['rebuilt'] is True
-    assert run(capsys, {'path': str(path), 'entries': {'a': 'b'}})['changed'] is False
+    assert run({'path': str(path), 'entries': {'a': 'b'}})['rebuilt'] is True
+    assert run({'path': str(path), 'entries': {'a': 'b'}})['changed'] is False
     assert len(builds(calls)) == 2
 
 
-def test_map_type_from_postfix_and_override(tmp_path, capsys, commands):
+def test_map_type_from_postfix_and_override(tmp_path, run, commands):
     _calls, state = commands
     state['db_type'] = 'lmdb'
-    result = run(capsys, {'path': str(tmp_path / 'm'), 'entries': {'a': 'b'}})
+    result = run({'path': str(tmp_path / 'm'), 'entries': {'a': 'b'}})
     assert result['map_type'] == 'lmdb' and os.path.exists(str(tmp_path / 'm.lmdb'))
-    result = run(capsys, {'path': str(tmp_path / 'n'), 'entries': {'a': 'b'}, 'map_type': 'cdb'})
+    result = run({'path': str(tmp_path / 'n'), 'entries': {'a': 'b'}, 'map_type': 'cdb'})
     assert result['map_type'] == 'cdb' and os.path.exists(str(tmp_path / 'n.cdb'))
 
 
-def test_check_mode_and_diff(tmp_path, capsys, commands):
+def test_check_mode_and_diff(tmp_path, run, commands):
     calls, _state = commands
     path = tmp_path / 'virtual'
     path.write_text('# keep\na b\n')
-    result = run(capsys, {'path': str(path), 'entries': {'c': 'd'}, 'exclusive': True}, check_mode=True, diff=True)
+    result = run({'path': str(path), 'entries': {'c': 'd'}, 'exclusive': True}, check_mode=True, diff=True)
     assert result['changed'] is True and result['removed'] == ['a'] and result['added'] == ['c']
     assert result['diff']['before'] == '# keep\na b\n' and result['diff']['after'] == '# keep\nc d\n'
     assert path.read_text() == '# keep\na b\n'
     assert builds(calls) == []
 
 
-def test_secret_map(tmp_path, capsys, commands):
+def test_secret_map(tmp_path, run, commands):
     path = tmp_path / 'sasl_passwd'
     args = {'path': str(path), 'entries': {'[smtp.isp]:587': 'inpp:T0p-secret'}, 'secret': True, 'exclusive': True}
-    result = run(capsys, args, diff=True)
+    result = run(args, diff=True)
     assert result['changed'] is True
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / 'sasl_passwd.db').stat().st_mode) == 0o600
     assert 'T0p-secret' not in json.dumps(result)
     assert result['diff']['after'] == '[smtp.isp]:587 ********\n'
     assert path.read_text() == '[smtp.isp]:587 inpp:T0p-secret\n'
-    assert run(capsys, args)['changed'] is False
+    assert run(args)['changed'] is False
 
 
-def test_absent_with_list(tmp_path, capsys, commands):
+def test_absent_with_list(tmp_path, run, commands):
     path = tmp_path / 'virtual'
     path.write_text('a 1\nb 2\n')
-    result = run(capsys, {'path': str(path), 'entries': ['a', 'zz'], 'state': 'absent'})
+    result = run({'path': str(path), 'entries': ['a', 'zz'], 'state': 'absent'})
     assert result['removed'] == ['a'] and path.read_text() == 'b 2\n'
 
 
-def test_alias_kind_uses_postalias(tmp_path, capsys, commands):
+def test_alias_kind_uses_postalias(tmp_path, run, commands):
     calls, _state = commands
     path = tmp_path / 'aliases'
     path.write_text('postmaster:    root\n')
-    result = run(capsys, {'path': str(path), 'kind': 'alias', 'entries': {'postmaster': 'root', 'root': 'a@inpp.cd'}})
+    result = run({'path': str(path), 'kind': 'alias', 'entries': {'postmaster': 'root', 'root': 'a@inpp.cd'}})
     assert result['added'] == ['root']
     assert path.read_text() == 'postmaster:    root\nroot: a@inpp.cd\n'
     assert builds(calls)[0][0] == '/usr/sbin/postalias'
 
 
-def test_backup(tmp_path, capsys, commands):
+def test_backup(tmp_path, run, commands):
     path = tmp_path / 'virtual'
     path.write_text('a 1\n')
-    result = run(capsys, {'path': str(path), 'entries': {'a': '2'}, 'backup': True})
+    result = run({'path': str(path), 'entries': {'a': '2'}, 'backup': True})
     assert result['changed_keys'] == ['a'] and os.path.exists(result['backup_file'])
 
 
@@ -149,6 +145,6 @@ def test_backup(tmp_path, capsys, commands):
     ({'a': ''}, 'empty value'),
     ('a', 'must be a mapping'),
 ])
-def test_invalid_entries(tmp_path, capsys, commands, entries, message):
-    result = run(capsys, {'path': str(tmp_path / 'm'), 'entries': entries})
+def test_invalid_entries(tmp_path, run, commands, entries, message):
+    result = run({'path': str(tmp_path / 'm'), 'entries': entries})
     assert result['failed'] is True and message in result['msg']
