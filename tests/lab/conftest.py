@@ -12,18 +12,23 @@ import email
 import email.message
 import email.policy
 import imaplib
+import importlib.util
 import os
 import poplib
 import smtplib
 import ssl
 import subprocess
-import time
 import uuid
 
 import pytest
 import testinfra
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# tests/sipp/sipp_client.py and its scenarios, shared with the Molecule pbx scenario.
+SPEC = importlib.util.spec_from_file_location(
+    'sipp_client', os.path.join(os.path.dirname(HERE), 'sipp', 'sipp_client.py'))
+sipp_client = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(sipp_client)
 LOCALHOST = '127.0.0.1'
 PORTS = {'smtp': 2525, 'submission': 2587, 'imaps': 2993, 'pop3s': 2995}
 DOMAIN = 'inpp.cd'
@@ -31,10 +36,7 @@ PASSWORD = 'Lab-Passw0rd!'  # lab-only (inventories/lab/group_vars/all/directory
 SIP_SECRETS = {'1001': 'lab-sip-1001', '1002': 'lab-sip-1002'}
 PBX_CONTAINER = 'lab-pbx'
 MAIL_CONTAINER = 'lab-mail'
-SIPP_DIR = '/var/tmp/inpp-lab-test'
-SIPP_SCENARIOS = ('register.xml', 'register_refused.xml', 'call_voicemail.xml')
-SIPP = ('sipp 127.0.0.1:5060 -i 127.0.0.1 -m 1 -nostdin -timeout 60s -timeout_error '
-        '-trace_err -error_file {dir}/sipp-{name}.err -sf {dir}/{name}.xml')
+SIPP_DIR = '/var/tmp/inpp-lab-test'  # where the scenarios are copied in lab-pbx
 MAIL_TIMEOUT = 60
 
 
@@ -56,12 +58,7 @@ def tls_context() -> ssl.SSLContext:
 
 
 def wait_for(predicate, timeout: float = MAIL_TIMEOUT, step: float = 2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(step)
+    return sipp_client.wait_for(predicate, timeout, step)
 
 
 class Imap:
@@ -111,25 +108,13 @@ class Imap:
             pass
 
 
-class Pbx:
-    """sipp and the Asterisk CLI inside lab-pbx, on the container's loopback."""
-
-    def __init__(self, host):
-        self.host = host
-
-    def cli(self, command: str) -> str:
-        return self.host.check_output("asterisk -rx '%s'" % command)
-
-    def sipp(self, name: str, args: str, port: int):
-        return self.host.run(SIPP.format(dir=SIPP_DIR, name=name) + ' -p %d %s' % (port, args))
-
-    def register(self, ext: str, port: int, expires: int = 3600, secret: str = ''):
-        return self.sipp('register', '-s %s -au %s -ap %s -key contact_port %d -key expires %d'
-                         % (ext, ext, secret or SIP_SECRETS[ext], port, expires), port)
-
-    def call(self, scenario: str, caller: str, callee: str, port: int):
-        return self.sipp(scenario, '-s %s -key caller %s -au %s -ap %s -mp %d'
-                         % (callee, caller, caller, SIP_SECRETS[caller], port + 1000), port)
+def close_quietly(sessions: list, close, errors: tuple) -> None:
+    """Close every session a fixture opened; one the server already dropped is no error at teardown."""
+    for session in sessions:
+        try:
+            close(session)
+        except errors:
+            pass
 
 
 def _docker_exec_stdin(container: str, command: list, data: bytes) -> None:
@@ -174,10 +159,10 @@ def mail_host():
 def pbx(pbx_host):
     assert pbx_host.exists('sipp'), 'sipp is missing in %s (scripts/lab-test.sh installs sip-tester)' % PBX_CONTAINER
     pbx_host.run_test('mkdir -p %s' % SIPP_DIR)
-    for name in SIPP_SCENARIOS:
-        with open(os.path.join(HERE, 'files', name), 'rb') as scenario:
+    for name in sipp_client.SCENARIOS:
+        with open(os.path.join(sipp_client.SCENARIO_DIR, name), 'rb') as scenario:
             _docker_exec_stdin(PBX_CONTAINER, ['sh', '-c', 'cat > %s/%s' % (SIPP_DIR, name)], scenario.read())
-    return Pbx(pbx_host)
+    return sipp_client.Pbx(pbx_host, SIPP_DIR, SIP_SECRETS)
 
 
 @pytest.fixture()
@@ -210,11 +195,7 @@ def submission():
         return smtp
 
     yield open_session
-    for smtp in sessions:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
+    close_quietly(sessions, smtplib.SMTP.quit, (smtplib.SMTPException, OSError))
 
 
 @pytest.fixture()
@@ -229,8 +210,4 @@ def pop3s():
         return pop
 
     yield open_session
-    for pop in sessions:
-        try:
-            pop.quit()
-        except (poplib.error_proto, OSError):
-            pass
+    close_quietly(sessions, poplib.POP3_SSL.quit, (poplib.error_proto, OSError))
