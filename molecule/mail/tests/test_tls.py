@@ -1,6 +1,8 @@
 # Copyright (c) 2026, INPP infrastructure team
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""STARTTLS, refusal of TLS 1.0/1.1, and no authentication without TLS."""
+"""STARTTLS, refusal of TLS 1.0/1.1, no authentication without TLS, one certificate per host."""
+import re
+
 import pytest
 
 # (name of the container in the trio, port, how TLS starts)
@@ -73,3 +75,37 @@ def test_imap_pop3_login_without_tls_is_refused(trio, proto, port):
     assert got['refused'], got
     if proto == 'imap':
         assert 'LOGINDISABLED' in got['capabilities']
+
+
+# Every TLS endpoint of a host, and how TLS starts on it (None: TLS from the first byte).
+CERTIFICATE_ENDPOINTS = {
+    'mailhub': [(25, 'smtp'), (587, 'smtp'), (993, None), (995, None), (143, 'imap'), (110, 'pop3')],
+    'smarthost': [(465, None), (587, 'smtp'), (993, None), (995, None)],
+}
+# Names the host's one certificate must carry: its FQDN and the name Postfix announces.
+MAIL_DOMAIN = {'mailhub': 'inpp.cd', 'smarthost': 'example.net'}
+
+
+def served_certificate(trio, server, port, starttls):
+    """SHA-256 fingerprint and subject alternative names of the certificate a server presents."""
+    cmd = trio.satellite.run(
+        'openssl s_client -connect %s:%s ' + ('-starttls %s ' % starttls if starttls else '')
+        + '</dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 -ext subjectAltName',
+        server, str(port))
+    assert cmd.rc == 0, (port, cmd.stderr)
+    return cmd.stdout.strip()
+
+
+@pytest.mark.parametrize('role', sorted(CERTIFICATE_ENDPOINTS))
+def test_smtp_imap_and_pop3_serve_the_one_certificate_of_the_host(trio, role):
+    """Postfix (25/465/587) and Dovecot (993/995/143/110) present the same certificate, the host's."""
+    node = getattr(trio, role)
+    served = {port: served_certificate(trio, node.name, port, starttls)
+              for port, starttls in CERTIFICATE_ENDPOINTS[role]}
+    assert len(set(served.values())) == 1, served
+    on_disk = node.check('openssl x509 -in /etc/inpp-telecom/tls/host.crt -noout -fingerprint -sha256 -ext subjectAltName')
+    assert set(served.values()) == {on_disk.strip()}, (served, on_disk)
+    names = re.findall(r'DNS:([^,\s]+)', on_disk)
+    # The FQDN as Ansible's facts see it (socket.getfqdn()).
+    assert node.check('python3 -c "import socket; print(socket.getfqdn())"').strip() in names, names
+    assert '%s.%s' % (node.name, MAIL_DOMAIN[role]) in names, names
