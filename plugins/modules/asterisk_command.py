@@ -24,15 +24,11 @@ author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - inpp.telecom.attributes.no_diff
   - inpp.telecom.asterisk
 attributes:
   check_mode:
-    support: full
     details: Read-only commands run; other commands are reported as changed without running.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   command:
     description:

@@ -24,15 +24,9 @@ author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - inpp.telecom.attributes
   - inpp.telecom.postfix
   - ansible.builtin.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
 options:
   path:
     description: The table source file, for example C(/etc/postfix/virtual).
