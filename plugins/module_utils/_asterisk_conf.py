@@ -37,6 +37,8 @@ import difflib
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from ansible_collections.inpp.telecom.plugins.module_utils._textfile import TextFileError, check_text
+
 MARKER = 'managed by inpp.telecom.asterisk_config'
 
 # Keys written with "=>" when the module creates them and the section has no
@@ -70,10 +72,11 @@ class AsteriskConfError(Exception):
         self.lineno = lineno
 
     def __str__(self) -> str:
-        where = self.path or '<config>'
         if self.lineno:
-            return '%s:%d: %s' % (where, self.lineno, self.message)
-        return '%s: %s' % (where, self.message)
+            return '%s:%d: %s' % (self.path or '<config>', self.lineno, self.message)
+        if self.path:
+            return '%s: %s' % (self.path, self.message)
+        return self.message
 
 
 class Line:
@@ -126,7 +129,15 @@ class Section:
 
     @property
     def managed(self) -> bool:
-        return MARKER in self.header.raw
+        """Whether the header carries this module's marker, and nothing else, as its comment.
+
+        ``[name] ; managed by inpp.telecom.asterisk_config`` is the module's;
+        a hand-written comment that merely mentions the marker text is not.
+        """
+        raw = self.header.raw
+        if MARKER not in raw:  # fast path: most headers have no comment at all
+            return False
+        return header_comment(raw) == MARKER
 
     def options(self) -> List[Tuple[str, str]]:
         return [(ln.key, ln.value) for ln in self.lines if ln.kind == OPTION]  # type: ignore[misc]
@@ -221,6 +232,22 @@ def _parse_header(content: str, path: Optional[str], lineno: int) -> Tuple[str, 
             elif token:
                 parents.append(token)
     return name, template, parents, append
+
+
+def header_comment(raw: str) -> Optional[str]:
+    """The comment after a header line's ``]`` or ``(...)``, stripped, or None."""
+    body = raw.strip(WS)
+    close = body.find(']')
+    if close < 0:
+        return None
+    rest = body[close + 1:]
+    if rest.startswith('('):
+        end = rest.find(')')
+        rest = rest[end + 1:] if end >= 0 else rest
+    rest = rest.strip(WS)
+    if not rest.startswith(';') or rest.startswith(';--'):
+        return None
+    return rest[1:].strip(WS)
 
 
 def _parse_option(body: str, content: str, path: Optional[str], lineno: int,
@@ -332,78 +359,97 @@ def parse(text: str, path: Optional[str] = None) -> Document:
 # --------------------------------------------------------------------------
 
 _UNESCAPED_SEMI = re.compile(r'(?<!\\);')
-_BAD_KEY = re.compile(r'[=;\n\r]')
-_BAD_NAME = re.compile(r'[\[\]();,\n\r]')
+_BAD_KEY = re.compile(r'[=;]')
+_BAD_NAME = re.compile(r'[\[\]();,]')
 
 
-def to_value(value: Any) -> str:
+def _text(value: Any, where: str) -> str:
+    """*value* as text, refused when it holds a control character (see _textfile.check_text)."""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        return check_text(text, where)
+    except TextFileError as exc:
+        raise AsteriskConfError(str(exc))
+
+
+def to_value(value: Any, where: str = 'value') -> str:
     """Convert a YAML scalar to a value in file syntax.
 
     Booleans become yes/no, numbers their decimal form, None an empty
     value.  A ``;`` not already escaped is escaped, since it would
-    otherwise start a comment.
+    otherwise start a comment.  Control characters are refused: a line
+    break would add a line of the caller's choosing to the file.
     """
     if isinstance(value, bool):
         text = 'yes' if value else 'no'
     elif value is None:
         text = ''
     elif isinstance(value, (int, float, str)):
-        text = str(value)
+        text = _text(value, where)
     else:
-        raise AsteriskConfError('option values must be scalars, got %s' % type(value).__name__)
-    if '\n' in text or '\r' in text:
-        raise AsteriskConfError('option values cannot contain line breaks: %r' % text)
+        raise AsteriskConfError('%s: option values must be scalars (string, number, boolean), got %s'
+                                % (where, type(value).__name__))
     text = text.strip(WS)
     return _UNESCAPED_SEMI.sub(r'\\;', text) if ';' in text else text
 
 
-def check_key(key: Any) -> str:
-    if not isinstance(key, str):
-        key = str(key)
-    key = key.strip(WS)
+def check_key(key: Any, where: str = 'option') -> str:
+    key = _text(key, where).strip(WS)
     if not key or _BAD_KEY.search(key) or key[0] in '[#\\' or key[-1] == '+':
-        raise AsteriskConfError('invalid option name %r' % key)
+        raise AsteriskConfError('%s: invalid option name %r' % (where, key))
     return key
 
 
-def check_name(name: Any, what: str = 'section name') -> str:
-    if not isinstance(name, str):
-        name = str(name)
+def check_name(name: Any, what: str = 'section name', where: Optional[str] = None) -> str:
+    where = where or what
+    name = _text('' if name is None else name, where)
     if not name.strip(WS) or _BAD_NAME.search(name):
-        raise AsteriskConfError('invalid %s %r' % (what, name))
+        raise AsteriskConfError('%s: invalid %s %r' % (where, what, name))
     return name
 
 
-def option_pairs(items: Optional[Iterable[Any]], allow_bare_keys: bool = False) -> List[Tuple[str, Optional[str]]]:
+def option_pairs(items: Optional[Iterable[Any]], allow_bare_keys: bool = False,
+                 where: str = 'options') -> Tuple[List[Tuple[str, Optional[str]]], List[str]]:
     """Turn ``[{key: value}, {key: [v1, v2]}, 'key']`` into ordered pairs.
 
     A bare string (only with ``allow_bare_keys``) yields ``(key, None)``,
-    meaning every value of that key.
+    meaning every value of that key.  Returns ``(pairs, cleared)`` where
+    *cleared* lists the keys given an empty list (``{allow: []}``): they get
+    no value, so their lines go.  Errors name the item, e.g.
+    ``sections[2].options[0].callerid``.
     """
     pairs: List[Tuple[str, Optional[str]]] = []
-    for item in items or []:
+    cleared: List[str] = []
+    for index, item in enumerate(items or []):
+        here = '%s[%d]' % (where, index)
         if isinstance(item, dict):
             for key, value in item.items():
-                key = check_key(key)
-                values = value if isinstance(value, list) else [value]
-                for val in values:
-                    pairs.append((key, to_value(val)))
-        elif allow_bare_keys and isinstance(item, (str, int)):
-            pairs.append((check_key(item), None))
+                key = check_key(key, here)
+                named = '%s.%s' % (here, key)
+                if isinstance(value, list):
+                    if not value:
+                        cleared.append(key)
+                    for number, val in enumerate(value):
+                        pairs.append((key, to_value(val, '%s[%d]' % (named, number))))
+                else:
+                    pairs.append((key, to_value(value, named)))
+        elif allow_bare_keys and isinstance(item, (str, int)) and not isinstance(item, bool):
+            pairs.append((check_key(item, here), None))
         else:
-            raise AsteriskConfError('each option must be a mapping {name: value}, got %r' % (item,))
-    return pairs
+            raise AsteriskConfError('%s: each option must be a mapping {name: value}, got %r' % (here, item))
+    return pairs, cleared
 
 
 class SectionSpec:
     """A normalised request for one section."""
 
-    __slots__ = ('name', 'type', 'state', 'template', 'parents', 'options', 'absent', 'exclusive')
+    __slots__ = ('name', 'type', 'state', 'template', 'parents', 'options', 'absent', 'exclusive', 'cleared')
 
     def __init__(self, name: str, type: Optional[str] = None, state: str = 'present',
                  template: Optional[bool] = None, parents: Optional[List[str]] = None,
                  options: Optional[List[Tuple[str, str]]] = None,
-                 absent: Optional[List[Tuple[str, Optional[str]]]] = None, exclusive: bool = False):
+                 absent: Optional[List[Tuple[str, Optional[str]]]] = None, exclusive: bool = False,
+                 cleared: Optional[List[str]] = None):
         self.name = name
         self.type = type
         self.state = state
@@ -412,28 +458,33 @@ class SectionSpec:
         self.options = options or []
         self.absent = absent or []
         self.exclusive = exclusive
+        # Keys given as an empty list, {allow: []}: every line of them goes.
+        self.cleared = cleared or []
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> 'SectionSpec':
-        name = check_name(data.get('name'))
+    def from_dict(cls, data: Dict[str, Any], where: str = 'section') -> 'SectionSpec':
+        """Normalise one ``sections`` item; errors start with *where* (``sections[2]``)."""
+        name = check_name(data.get('name'), where='%s.name' % where)
         stype = data.get('type')
-        stype = to_value(stype) if stype not in (None, '') else None
+        stype = to_value(stype, '%s.type' % where) if stype not in (None, '') else None
         parents = data.get('parents')
         if parents is not None:
-            parents = [check_name(p, 'parent template name') for p in parents]
-        options = option_pairs(data.get('options'))
-        absent = option_pairs(data.get('absent_options'), allow_bare_keys=True)
+            parents = [check_name(p, 'parent template name', '%s.parents[%d]' % (where, i))
+                       for i, p in enumerate(parents)]
+        options, cleared = option_pairs(data.get('options'), where='%s.options' % where)
+        absent, _none = option_pairs(data.get('absent_options'), allow_bare_keys=True,
+                                     where='%s.absent_options' % where)
         if stype is not None:
             types = [v for k, v in options if k == 'type']
             if any(v != stype for v in types):
-                raise AsteriskConfError("section [%s]: option type=%s contradicts type %s"
-                                        % (name, types[0], stype))
+                raise AsteriskConfError("%s: section [%s]: option type=%s contradicts type %s"
+                                        % (where, name, types[0], stype))
         wanted = {k for k, _v in options}
         for key, value in absent:
             if key in wanted and (value is None or (key, value) in options):
-                raise AsteriskConfError('section [%s]: option %s is both wanted and absent' % (name, key))
+                raise AsteriskConfError('%s: section [%s]: option %s is both wanted and absent' % (where, name, key))
         return cls(name, stype, data.get('state') or 'present', data.get('template'), parents,
-                   options, absent, bool(data.get('exclusive')))  # type: ignore[arg-type]
+                   options, absent, bool(data.get('exclusive')), cleared)  # type: ignore[arg-type]
 
     def label(self) -> str:
         return '[%s]' % self.name + (' (type=%s)' % self.type if self.type else '')
@@ -655,6 +706,8 @@ class Editor:
             target = list(spec.options)
         else:
             wanted: Dict[str, List[str]] = {}
+            for key in spec.cleared:
+                wanted[key] = []
             for key, value in spec.options:
                 wanted.setdefault(key, []).append(value)
             total = {}

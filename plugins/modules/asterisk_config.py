@@ -24,21 +24,26 @@ description:
     C(;--) block, a line without C(=), an unknown C(#) directive) makes the module fail with the file name and line
     number; the file is left untouched.
   - Sections the module creates are marked with the comment C(; managed by inpp.telecom.asterisk_config) on their
-    header line. O(purge) removes only marked sections, never hand-written ones.
+    header line. O(purge) removes only marked sections, never hand-written ones; a header is marked only when that
+    comment is its whole comment, so a hand-written comment that merely mentions the text is not a marker.
+  - Refuses, before anything is written and naming the item (for example C(sections[2].options[0].callerid)),
+    control characters in section names, types, parents, option names and values (line breaks, carriage returns,
+    NUL, the other C0 controls, DEL, C1 controls and the Unicode line/paragraph separators; a tab is allowed, as a
+    blank), and option values that are not scalars (a mapping, or a list inside a list).
+  - A O(path) that is a symbolic link is edited at its target, and stays a link; O(mode), O(owner) and the other
+    file attributes apply to the target. A path that is a directory, device, FIFO or socket (or a link to one) is
+    refused and left alone. A permission problem is reported as an error naming the file.
+  - Concurrent runs on the same file (parallel plays, several hosts sharing a file system) are serialized by an
+    exclusive lock (C(flock)) on a hidden lock file beside the target, C(.<name>.lock), held from the read to the
+    atomic rename, so no edit is lost. The lock file stays (it is empty); check mode takes no lock.
   - Does not reload Asterisk; notify a handler using M(inpp.telecom.asterisk_command) with the narrowest reload
     (C(pjsip reload), C(dialplan reload), ...).
 author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - inpp.telecom.attributes
   - ansible.builtin.files
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
 options:
   path:
     description:
@@ -93,6 +98,7 @@ options:
             for dialplan contexts, where the interleaving of C(exten) and C(same) lines matters.
           - Values are written as given, in Asterisk file syntax; a C(;) that is not escaped is written as C(\;).
             Booleans become C(yes)/C(no).
+          - "An empty list C({allow: []}) removes every line of that option (without O(sections[].exclusive))."
           - New lines use C(=>) for C(exten), C(same), C(include), C(switch), C(ignorepat), C(member) and numeric
             names (voicemail boxes), C(=) otherwise; an existing line keeps its operator and spacing.
         type: list
@@ -124,8 +130,17 @@ options:
   backup:
     description:
       - Create a backup file including the timestamp information before changing the file.
+      - For a link, the backup is made beside the target.
     type: bool
     default: false
+  validate:
+    description:
+      - Command to check the new file before it replaces the original, like M(ansible.builtin.lineinfile)'s
+        O(ansible.builtin.lineinfile#module:validate). C(%s) stands for the temporary file, which sits in the
+        target's directory.
+      - The command is split like a shell would split it and run without a shell (no pipes, no redirections).
+      - When it exits non-zero the module fails and the original file is left unchanged.
+    type: str
 notes:
   - Option names are matched case-sensitively, values after stripping surrounding white space.
   - Append sections C([name](+)) are kept as they are; they are never matched by O(sections).
@@ -190,6 +205,15 @@ EXAMPLES = r'''
     backup: true
     sections: "{{ telecom_pjsip_sections }}"
 
+- name: Check the new file with a site script before it replaces the original
+  inpp.telecom.asterisk_config:
+    path: /etc/asterisk/extensions.conf
+    validate: /usr/local/sbin/check-dialplan %s
+    sections:
+      - name: staff
+        options:
+          - include: internal
+
 - name: Remove a codec and a whole section
   inpp.telecom.asterisk_config:
     path: /etc/asterisk/pjsip.conf
@@ -236,11 +260,9 @@ msg:
 '''
 
 import gc
-import os
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import (
     AsteriskConfError,
@@ -249,8 +271,11 @@ from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import
     parse,
 )
 from ansible_collections.inpp.telecom.plugins.module_utils._textfile import (
+    TextFileError,
     build_diff,
+    locked,
     read_text,
+    resolve_target,
     write_text_atomically,
 )
 
@@ -273,36 +298,20 @@ def compute(text: Optional[str], path: str, sections: List[Dict[str, Any]],
             purge: bool = False) -> Tuple[str, Dict[str, List[Dict[str, Optional[str]]]]]:
     """Return (new text, {'added','changed','removed'}) for ``text``.
 
-    Pure function: parsing errors and invalid specs raise AsteriskConfError
-    before anything is written.
+    Pure function: invalid specs (named ``sections[N]...``) and parsing errors
+    raise AsteriskConfError before anything is written.
     """
-    specs = [SectionSpec.from_dict(sec) for sec in sections]
+    specs = [SectionSpec.from_dict(sec, 'sections[%d]' % index) for index, sec in enumerate(sections)]
     doc = parse(text or '', path)
     result = apply_specs(doc, specs, purge=purge)
     return doc.render(), result
 
 
-def main() -> None:
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type='path', required=True, aliases=['dest']),
-            sections=dict(type='list', elements='dict', default=[], options=SECTION_SPEC),
-            purge=dict(type='bool', default=False),
-            create=dict(type='bool', default=True),
-            backup=dict(type='bool', default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    path = module.params['path']
-    if os.path.isdir(path):
-        module.fail_json(msg='Path %s is a directory' % path)
-    try:
-        before = read_text(path)
-    except UnicodeDecodeError as exc:
-        module.fail_json(msg='%s is not UTF-8 text: %s' % (path, to_native(exc)))
-    if before is None and not module.params['create'] and any(
-            s['state'] == 'present' for s in module.params['sections']):
+def edit(module: AnsibleModule, path: str, target: str) -> Dict[str, Any]:
+    """Read, compute and (unless in check mode) write; the caller holds the lock."""
+    params = module.params
+    before = read_text(target)
+    if before is None and not params['create'] and any(s['state'] == 'present' for s in params['sections']):
         module.fail_json(msg='Destination %s does not exist and create is false' % path)
 
     # Parsing allocates one object per line (100k for 5,000 PJSIP users) and
@@ -311,7 +320,7 @@ def main() -> None:
     # frees everything) - about 30% less time on large files.
     gc.disable()
     try:
-        after, result = compute(before, path, module.params['sections'], module.params['purge'])
+        after, result = compute(before, path, params['sections'], params['purge'])
     except AsteriskConfError as exc:
         module.fail_json(msg=str(exc))
     finally:
@@ -326,24 +335,46 @@ def main() -> None:
         msg='%d added, %d changed, %d removed' % (
             len(result['added']), len(result['changed']), len(result['removed'])),
     )
+    if module._diff:
+        out['diff'] = build_diff(path, before, after if changed else before)
+    if changed and not module.check_mode:
+        backup_file = write_text_atomically(module, target, after, validate=params['validate'])
+        if backup_file:
+            out['backup_file'] = backup_file
+    if before is not None or (changed and not module.check_mode):
+        # Attributes apply to the file itself, never to a link pointing at it.
+        file_args = module.load_file_common_arguments(params, path=target)
+        out['changed'] = module.set_fs_attributes_if_different(file_args, out['changed'])
+    return out
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True, aliases=['dest']),
+            sections=dict(type='list', elements='dict', default=[], options=SECTION_SPEC),
+            purge=dict(type='bool', default=False),
+            create=dict(type='bool', default=True),
+            backup=dict(type='bool', default=False),
+            validate=dict(type='str'),
+        ),
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    path = module.params['path']
+    try:
+        target = resolve_target(path)
+        # Check mode writes nothing, so it takes no lock (and creates no lock file).
+        with locked(target, enabled=not module.check_mode):
+            out = edit(module, path, target)
+    except TextFileError as exc:
+        module.fail_json(msg=str(exc))
     if len(module.params['sections']) > INVOCATION_ECHO_LIMIT:
         # Ansible echoes the arguments back and scans them for no_log values;
         # for thousands of sections that costs more than the edit itself and
         # only floods -vvv output, so echo a summary instead.
         args = dict(module.params, sections='<%d sections>' % len(module.params['sections']))
         out['invocation'] = {'module_args': args}
-    if module._diff:
-        out['diff'] = build_diff(path, before, after if changed else before)
-    if changed and not module.check_mode:
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            os.makedirs(directory)
-        backup_file = write_text_atomically(module, path, after)
-        if backup_file:
-            out['backup_file'] = backup_file
-    if os.path.exists(path):
-        file_args = module.load_file_common_arguments(module.params)
-        out['changed'] = module.set_fs_attributes_if_different(file_args, out['changed'])
     module.exit_json(**out)
 
 
