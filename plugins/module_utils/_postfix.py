@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.inpp.telecom.plugins.module_utils._textfile import CONTROL_CHARACTERS
+
 # ---------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------
@@ -258,6 +260,44 @@ def parameter_diff_lines(values: dict, names: t.Iterable) -> str:
 # ---------------------------------------------------------------------------
 
 DATABASE_SUFFIXES = {'hash': '.db', 'btree': '.db', 'lmdb': '.lmdb', 'cdb': '.cdb', 'dbm': '.dir', 'sdbm': '.dir'}
+# Types read straight from the source file: nothing to build.
+TEXT_MAP_TYPES = frozenset(['texthash', 'regexp', 'pcre', 'cidr'])
+MAP_TYPES = frozenset(DATABASE_SUFFIXES) | TEXT_MAP_TYPES
+# postmap folds the keys of these to lower case when it builds or queries them
+# (unless -f), so two keys that differ only by case are one entry: postmap
+# keeps the first and only warns. Pattern tables (regexp, pcre) and cidr do not.
+CASE_FOLDING_MAP_TYPES = frozenset(DATABASE_SUFFIXES) | frozenset(['texthash'])
+
+# What postmap(1) treats as blank space (C isspace), unlike Python's str.split()
+# which also splits on NO-BREAK SPACE and the other Unicode spaces.
+MAP_BLANKS = ' \t\n\v\f\r'
+_MAP_BLANKS_RE = re.compile('[ \t\n\v\f\r]+')
+
+
+def check_map_type(map_type: str) -> str:
+    if map_type not in MAP_TYPES:
+        raise ValueError('unknown map_type %r: use one of %s' % (map_type, ', '.join(sorted(MAP_TYPES))))
+    return map_type
+
+
+def case_collisions(keys: t.Iterable[str]) -> list:
+    """Groups of keys (in file order) that a case-folding table would take as one."""
+    groups: dict = {}
+    for key in keys:
+        group = groups.setdefault(key.casefold(), [])
+        if key not in group:
+            group.append(key)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def postmap_warnings(stderr: str) -> list:
+    """The warnings postmap/postalias printed (they exit 0 on duplicates and bad lines)."""
+    found = []
+    for line in (stderr or '').splitlines():
+        program, sep, message = line.partition(': warning: ')
+        if sep:
+            found.append('%s: %s' % (program.rsplit('/', 1)[-1], message.strip()))
+    return found
 
 
 class MapEntry(object):
@@ -275,38 +315,41 @@ class MapEntry(object):
 
 
 def _split_entry(line: str, alias: bool) -> tuple:
-    body = line.strip()
+    body = line.strip(MAP_BLANKS)
     if alias:
         key, sep, value = body.partition(':')
         if sep:
-            return key.strip(), value.strip()
-    parts = body.split(None, 1)
+            return key.strip(MAP_BLANKS), value.strip(MAP_BLANKS)
+    parts = _MAP_BLANKS_RE.split(body, 1)
     key = parts[0]
     value = parts[1] if len(parts) > 1 else ''
     if alias and key.endswith(':'):
         key = key[:-1]
-    return key, value.strip()
+    return key, value.strip(MAP_BLANKS)
 
 
 def parse_map(text: t.Optional[str], alias: bool = False) -> list:
     """Parse a table source into a list of str (comments, blank lines) and MapEntry.
 
-    As postmap(1) reads it: a line starting with blank space continues the
-    previous entry; ``#`` lines and blank lines are comments. Each item keeps
-    its exact text, so render_map(parse_map(x)) == x.
+    As postmap(1) reads it: only ``\\n`` ends a line (not the Unicode line
+    separators Python's splitlines() knows), a line starting with blank space
+    continues the previous entry; ``#`` lines and blank lines are comments.
+    Each item keeps its exact text, so render_map(parse_map(x)) == x.
     """
     items: list = []
     if not text:
         return items
-    for line in text.splitlines(True):
-        stripped = line.strip()
+    lines = text.split('\n')
+    lines = [line + '\n' for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    for line in lines:
+        stripped = line.strip(MAP_BLANKS)
         if not stripped or stripped.startswith('#'):
             items.append(line)
             continue
         if line[0] in ' \t' and items and isinstance(items[-1], MapEntry):
             entry = items[-1]
             entry.text += line
-            entry.value = (entry.value + ' ' + stripped).strip()
+            entry.value = (entry.value + ' ' + stripped).strip(MAP_BLANKS)
             continue
         key, value = _split_entry(line, alias)
         items.append(MapEntry(key, value, line))
@@ -328,10 +371,30 @@ def map_values_equal(current: str, desired: str) -> bool:
     return split_tokens(current) == split_tokens(desired)
 
 
-def render_map_value(value: t.Any) -> str:
+def render_map_value(value: t.Any, where: str = 'value') -> str:
+    """The text of a table value: a list joined with ``, ``, blanks collapsed.
+
+    Refuses what would change the table behind the caller's back: control
+    characters (a line break would add an entry of the caller's choosing) and
+    values that are not scalars.
+    """
     if isinstance(value, (list, tuple)):
-        return ', '.join(_scalar(item).strip() for item in value)
-    return ' '.join(_scalar(value).split())
+        items = [_map_scalar(item, '%s[%d]' % (where, index)).strip(MAP_BLANKS)
+                 for index, item in enumerate(value)]
+        return ', '.join(items)
+    return ' '.join(word for word in _MAP_BLANKS_RE.split(_map_scalar(value, where)) if word)
+
+
+def _map_scalar(value: t.Any, where: str) -> str:
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ValueError('%s: values must be scalars (string, number, boolean), got %s'
+                         % (where, type(value).__name__))
+    text = _scalar(value)
+    match = CONTROL_CHARACTERS.search(text)
+    if match:
+        raise ValueError('%s: control character %r is not allowed (line breaks, NUL and other control '
+                         'characters are refused)' % (where, match.group()))
+    return text
 
 
 def update_map(items: list, entries: dict, state: str = 'present', exclusive: bool = False,

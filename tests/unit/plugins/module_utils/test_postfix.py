@@ -243,3 +243,22 @@ def test_update_is_idempotent_and_parses_back(existing, desired, exclusive):
     twice, report = pf.update_map(pf.parse_map(rendered), desired, exclusive=exclusive)
     assert report == {'added': [], 'changed': [], 'removed': []}
     assert pf.render_map(twice) == rendered
+
+
+def test_parse_map_reads_lines_and_blanks_as_postmap_does():
+    # postmap ends lines at \n only and splits on ASCII blanks: U+2028 and
+    # NO-BREAK SPACE are text inside a key or value, not separators.
+    text = 'a b\u2028c d\nx\xa0y z\n'
+    items = pf.parse_map(text)
+    assert [(e.key, e.value) for e in items] == [('a', 'b\u2028c d'), ('x\xa0y', 'z')]
+    assert pf.render_map(items) == text
+
+
+def test_render_map_value_keeps_unicode_spaces():
+    assert pf.render_map_value('a\xa0b  c') == 'a\xa0b c'
+
+
+def test_case_collisions_and_postmap_warnings():
+    assert pf.case_collisions(['Info@x', 'b', 'info@x', 'INFO@X', 'Info@x']) == [['Info@x', 'info@x', 'INFO@X']]
+    assert pf.postmap_warnings('/usr/sbin/postmap: warning: /etc/postfix/virtual, line 2: duplicate entry: "a"\n'
+                            'noise\n') == ['postmap: /etc/postfix/virtual, line 2: duplicate entry: "a"']
