@@ -25,13 +25,7 @@ author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
+  - inpp.telecom.attributes
 options:
   mailboxes:
     description:
@@ -129,6 +123,8 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.inpp.telecom.plugins.module_utils._textfile import (
+    CONTROL_CHARACTERS,
+    TextFileError,
     build_diff,
     read_text,
     write_text_atomically,
@@ -172,6 +168,10 @@ def validate(mailboxes: dict, vacations: dict, default_days: int, script_name: s
             text = vacation.get(field)
             if not isinstance(text, str) or not text.strip():
                 errors.append('%s.%s: missing or empty' % (where, field))
+            # A line break is the body's business; anywhere else a control character is refused.
+            elif CONTROL_CHARACTERS.search(text.replace('\n', '') if field == 'body' else text):
+                errors.append('%s.%s: control characters are not allowed%s'
+                              % (where, field, ' (line breaks only in the body)' if field == 'subject' else ''))
         unknown = sorted(set(vacation) - {'subject', 'body', 'days'})
         if unknown:
             errors.append('%s: unknown field(s) %s (expected subject, body, days)' % (where, ', '.join(unknown)))
@@ -372,8 +372,11 @@ def main():
     if errors:
         module.fail_json(msg='; '.join(errors), errors=errors)
 
-    plans = plan_mailboxes(mailboxes, vacations, params['default_days'], params['script_name'],
-                           params['header'].rstrip('\n'))
+    try:
+        plans = plan_mailboxes(mailboxes, vacations, params['default_days'], params['script_name'],
+                               params['header'].rstrip('\n'))
+    except TextFileError as exc:
+        module.fail_json(msg=str(exc))
     applier = Applier(module, params['script_name'])
     changed_addresses, activated, deactivated = [], [], []
     for plan in plans:
@@ -386,11 +389,11 @@ def main():
                 changed = applier.disable(plan)
                 if changed:
                     deactivated.append(plan.address)
-        except OSError as exc:
+        except (OSError, TextFileError) as exc:
             # A mailbox's files cannot be changed (missing domain directory, permissions):
             # report which one, and which were already done.
             module.fail_json(msg='%s: cannot update the vacation script under %s: %s'
-                             % (plan.address, plan.home, exc.strerror or exc),
+                             % (plan.address, plan.home, getattr(exc, 'strerror', None) or exc),
                              changed=bool(changed_addresses), changed_addresses=changed_addresses)
         if changed:
             changed_addresses.append(plan.address)

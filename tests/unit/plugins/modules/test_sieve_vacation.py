@@ -205,3 +205,15 @@ def test_unwritable_mailbox_is_named_not_a_traceback(tmp_path, run):
     result = run(args(tmp_path, {'a@inpp.cd': AWAY}, 'a'))  # no inpp.cd directory under the root
     assert result['failed'] is True
     assert result['msg'].startswith('a@inpp.cd: cannot update the vacation script under %s: ' % (tmp_path / 'inpp.cd' / 'a'))
+
+
+@pytest.mark.parametrize('field, text', [('subject', 'Away\nBcc: x@example.net'), ('body', 'Back\x00soon')])
+def test_control_characters_are_refused(field, text):
+    vacation = dict({'subject': 's', 'body': 'b'}, **{field: text})
+    errors = sieve_vacation.validate({'a@inpp.cd': '/h'}, {'a@inpp.cd': vacation}, 1, 'v.sieve', '')
+    assert len(errors) == 1 and errors[0].startswith('vacations[a@inpp.cd].%s: control characters' % field)
+
+
+def test_line_breaks_stay_allowed_in_the_body():
+    vacation = {'subject': 's', 'body': 'Back on Monday.\n\tUrgent: 1001.\n'}
+    assert sieve_vacation.validate({'a@inpp.cd': '/h'}, {'a@inpp.cd': vacation}, 1, 'v.sieve', '') == []
