@@ -61,22 +61,32 @@ def _scalar(value: t.Any) -> str:
     return str(value)
 
 
-def render_value(value: t.Any, separator: str = ', ') -> str:
+def checked_scalar(value: t.Any, where: str) -> str:
+    """*value* as text; ValueError naming *where* for a non-scalar or a control character."""
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ValueError('%s: values must be scalars (string, number, boolean), got %s'
+                         % (where, type(value).__name__))
+    text = _scalar(value)
+    match = CONTROL_CHARACTERS.search(text)
+    if match:
+        raise ValueError('%s: control character %r is not allowed (line breaks, NUL and other control '
+                         'characters are refused; give a list for a multi-line value)' % (where, match.group()))
+    return text
+
+
+def render_value(value: t.Any, separator: str = ', ', where: str = 'value') -> str:
     """The text written to main.cf (``separator=', '``) or to a ``-o`` override (``','``).
 
-    Lists are joined, booleans become yes/no, numbers become text; a string
-    containing newlines is treated as a list so no raw newline reaches
-    ``postconf -e``.
+    Lists are joined, booleans become yes/no, numbers become text. Control
+    characters are refused (ValueError naming *where*): a line break would
+    reach ``postconf -e`` as a second parameter of the caller's choosing.
     """
     if isinstance(value, (list, tuple)):
         tokens = []
-        for item in value:
-            tokens.extend(split_tokens(_scalar(item)))
+        for index, item in enumerate(value):
+            tokens.extend(split_tokens(checked_scalar(item, '%s[%d]' % (where, index))))
         return separator.join(tokens)
-    text = _scalar(value).strip()
-    if '\n' in text or '\r' in text:
-        return separator.join(split_tokens(text))
-    return text
+    return checked_scalar(value, where).strip()
 
 
 def values_equal(name: str, current: t.Optional[str], desired: str) -> bool:
@@ -199,16 +209,62 @@ def _split_override(text: str) -> tuple:
     return name.strip(), value.strip()
 
 
-def normalize_master_entry(spec: dict) -> dict:
-    """A desired master.cf entry (module option) in the shape parse_master_entries returns."""
-    entry = {'service': str(spec['service']), 'type': str(spec['type'])}
+# master.cf columns: y/n/- flags, wakeup time (an optional "?" means "only when used"), process limit.
+_FLAG_RE = re.compile(r'^[yn-]$')
+_FIELD_RES = {
+    'private': _FLAG_RE,
+    'unpriv': _FLAG_RE,
+    'chroot': _FLAG_RE,
+    'wakeup': re.compile(r'^(-|[0-9]+\??)$'),
+    'maxproc': re.compile(r'^(-|[0-9]+)$'),
+}
+_SERVICE_RE = re.compile(r'^[^\s/=]+$')
+
+
+def braces_balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == '{':
+            depth += 1
+        elif char == '}':
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def normalize_master_entry(spec: dict, where: str = 'masters[0]') -> dict:
+    """A desired master.cf entry (module option) in the shape parse_master_entries returns.
+
+    Booleans in the y/n columns become ``y``/``n``; every field is checked and
+    a ValueError names the first bad one (``masters[1].private: ...``).
+    """
+    service = checked_scalar(spec['service'], '%s.service' % where)
+    if not _SERVICE_RE.match(service):
+        raise ValueError('%s.service: invalid service name %r (no blanks, "/" or "=")' % (where, service))
+    entry = {'service': service, 'type': str(spec['type'])}
     for field in SERVICE_FIELDS[2:]:
         value = spec.get(field)
         if isinstance(value, bool):
             value = 'y' if value else 'n'
-        entry[field] = '-' if value is None or value == '' else str(value)
-    entry['command'] = ' '.join(str(spec['command']).split())
-    entry['options'] = dict((str(name), render_value(value, ',')) for name, value in (spec.get('options') or {}).items())
+        text = '-' if value is None or value == '' else checked_scalar(value, '%s.%s' % (where, field)).strip()
+        if not _FIELD_RES[field].match(text):
+            raise ValueError('%s.%s: invalid value %r (%s)' % (
+                where, field, text, 'y, n or -' if field in ('private', 'unpriv', 'chroot') else
+                'a number or -' if field == 'maxproc' else 'seconds, optionally followed by ?, or -'))
+        entry[field] = text
+    entry['command'] = ' '.join(checked_scalar(spec['command'], '%s.command' % where).split())
+    options = {}
+    for name, value in (spec.get('options') or {}).items():
+        name = str(name)
+        if not PARAMETER_NAME_RE.match(name):
+            raise ValueError('%s.options: invalid parameter name %r' % (where, name))
+        rendered = render_value(value, ',', '%s.options.%s' % (where, name))
+        if not braces_balanced(rendered):
+            raise ValueError('%s.options.%s: unbalanced { } in %r; master.cf would read the override '
+                             'differently' % (where, name, rendered))
+        options[name] = rendered
+    entry['options'] = options
     return entry
 
 

@@ -17,6 +17,19 @@ description:
   - Manages C(master.cf) service entries and their C(-o) overrides with C(postconf -M) / C(postconf -MX).
   - List values are normalized (commas, blanks, newlines), so a rerun with the same values reports no change.
   - What would change is computed before check mode is honoured; C(--diff) shows C(name = value) lines.
+  - Every parameter and service is checked before anything is written, and the C(postconf) edits run on a private
+    copy of C(main.cf) and C(master.cf) first; only when all of them succeed are the real files replaced (each
+    atomically). A call with one bad item leaves both files untouched, and the error names every bad item (for
+    example C(parameters.relayhost) or C(masters[1].private)).
+  - Refuses control characters in names and values (line breaks, carriage returns, NUL, the other C0 controls,
+    DEL, C1 controls and the Unicode line/paragraph separators; a tab is a blank), values that are not scalars (a
+    mapping, a list inside a list), C(master.cf) columns that are not what Postfix accepts, and C(-o) overrides
+    whose name is not a parameter name or whose value has unbalanced C({ }).
+  - A C(main.cf) or C(master.cf) that is a symbolic link is edited at its target, and stays a link (C(postconf -e)
+    alone would replace the link with a plain file). A directory, device, FIFO or socket in their place is refused
+    and left alone; a permission problem is an error naming the file.
+  - Concurrent runs serialize on exclusive locks (C(flock)) on hidden files beside C(main.cf) and C(master.cf)
+    (C(.main.cf.lock), C(.master.cf.lock)), held from the first read to the last write. Check mode takes no lock.
   - Does not reload Postfix; notify a handler that runs C(postfix check) then C(postfix reload).
 author:
   - INPP infrastructure team (@inpp-cd)
@@ -29,6 +42,7 @@ options:
     description:
       - C(main.cf) parameters, name -> value.
       - A list value is written joined with C(, ); a boolean as C(yes)/C(no); a number as text.
+      - A value with a line break is refused; give a list instead.
       - With O(state=absent) only the names matter.
     type: dict
     default: {}
@@ -62,24 +76,24 @@ options:
         choices: [inet, unix, unix-dgram, fifo, pass]
         default: inet
       private:
-        description: Private column (V(y), V(n) or V(-)).
-        type: str
+        description: "Private column: V(y), V(n) or V(-); a boolean becomes V(y)/V(n)."
+        type: raw
         default: '-'
       unpriv:
-        description: Unprivileged column.
-        type: str
+        description: "Unprivileged column: V(y), V(n) or V(-); a boolean becomes V(y)/V(n)."
+        type: raw
         default: '-'
       chroot:
-        description: Chroot column.
-        type: str
+        description: "Chroot column: V(y), V(n) or V(-); a boolean becomes V(y)/V(n)."
+        type: raw
         default: '-'
       wakeup:
-        description: Wakeup column.
-        type: str
+        description: "Wakeup column: seconds, optionally followed by C(?), or V(-)."
+        type: raw
         default: '-'
       maxproc:
-        description: Process limit column.
-        type: str
+        description: "Process limit column: a number or V(-)."
+        type: raw
         default: '-'
       command:
         description:
@@ -89,7 +103,8 @@ options:
       options:
         description:
           - The C(-o name=value) overrides of this service; the entry ends up with exactly these.
-          - List values are joined with commas.
+          - List values are joined with commas; a value with blanks is written as C(-o { name = value }), so its
+            C({ }) must balance.
         type: dict
         default: {}
       state:
@@ -161,7 +176,10 @@ backup_file:
   sample: [/etc/postfix/main.cf.2345.2026-01-01@10:00:00~]
 '''
 
+import contextlib
 import os
+import shutil
+import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -178,15 +196,28 @@ from ansible_collections.inpp.telecom.plugins.module_utils._postfix import (
     unknown_warnings,
     unused_parameters,
 )
+from ansible_collections.inpp.telecom.plugins.module_utils._textfile import (
+    TextFileError,
+    locked,
+    read_text,
+    resolve_target,
+    write_text_atomically,
+)
+
+CONFIG_FILES = ('main.cf', 'master.cf')
 
 
 class Postconf(object):
     """The postconf(1) commands this module runs (argv lists only)."""
 
-    def __init__(self, module):
+    def __init__(self, module, config_dir=None):
         self.module = module
         self.binary = module.get_bin_path('postconf', required=True)
-        self.config_dir = module.params.get('config_dir')
+        self.config_dir = config_dir or module.params.get('config_dir')
+
+    def at(self, config_dir):
+        """The same commands run against another configuration directory (the staging copy)."""
+        return Postconf(self.module, config_dir)
 
     def argv(self, *args):
         argv = [self.binary]
@@ -208,23 +239,52 @@ class Postconf(object):
         return out.strip() or '/etc/postfix'
 
 
-def desired_parameters(parameters):
-    return dict((str(name), render_value(value)) for name, value in (parameters or {}).items())
+def validate(params):
+    """Every parameter and service, checked before anything is read or written.
+
+    Returns (desired parameters rendered, {(service, type): normalized entry or
+    None for state=absent}); raises ValueError listing every bad item.
+    """
+    errors = []
+    desired = {}
+    for name, value in (params['parameters'] or {}).items():
+        name = str(name)
+        if not PARAMETER_NAME_RE.match(name):
+            errors.append('parameters: invalid parameter name %r' % name)
+            continue
+        try:
+            desired[name] = render_value(value, where='parameters.%s' % name)
+        except ValueError as exc:
+            errors.append(str(exc))
+    masters = {}
+    for index, spec in enumerate(params['masters']):
+        where = 'masters[%d]' % index
+        key = (str(spec['service']), spec['type'])
+        if key in masters:
+            errors.append('%s: %s/%s is listed twice' % ((where,) + key))
+            continue
+        if spec['state'] == 'absent':
+            masters[key] = None
+            continue
+        if not spec.get('command'):
+            errors.append('%s: %s/%s needs a command' % ((where,) + key))
+            continue
+        try:
+            masters[key] = normalize_master_entry(spec, where)
+        except ValueError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ValueError('; '.join(errors))
+    return desired, masters
 
 
 def find_unknown(names, known, warned):
     return sorted(name for name in names if name not in known or name in warned)
 
 
-def compute(module, postconf):
+def compute(module, postconf, desired, masters, config_dir):
     """Everything that has to change, computed before check mode is honoured."""
     params = module.params
-    desired = desired_parameters(params['parameters'])
-    bad = sorted(name for name in desired if not PARAMETER_NAME_RE.match(name))
-    if bad:
-        module.fail_json(msg='invalid parameter name(s): %s' % ', '.join(bad))
-
-    config_dir = postconf.config_directory()
     main_cf = os.path.join(config_dir, 'main.cf')
     if os.path.exists(main_cf):
         out, err = postconf.run('-n')
@@ -251,7 +311,7 @@ def compute(module, postconf):
     changes = compute_parameter_changes(current, desired, params['state'])
 
     master_changes = []
-    if params['masters']:
+    if masters:
         current_masters = parse_master_entries(postconf.run('-M')[0])
         overrides = parse_postconf(postconf.run('-P')[0])
         for (service, service_type), entry in current_masters.items():
@@ -259,23 +319,14 @@ def compute(module, postconf):
             found = dict((name[len(prefix):], value) for name, value in overrides.items() if name.startswith(prefix))
             if found:
                 entry['options'] = found
-        seen = set()
-        for spec in params['masters']:
-            key = (spec['service'], spec['type'])
-            if key in seen:
-                module.fail_json(msg='masters: %s/%s is listed twice' % key)
-            seen.add(key)
+        for key, desired_entry in masters.items():
             current_entry = current_masters.get(key)
-            if spec['state'] == 'absent':
+            if desired_entry is None:
                 if current_entry is not None:
                     master_changes.append(('absent', key, current_entry, None))
-                continue
-            if not spec.get('command'):
-                module.fail_json(msg='masters: %s/%s needs a command' % key)
-            desired_entry = normalize_master_entry(spec)
-            if not master_entries_equal(current_entry, desired_entry):
+            elif not master_entries_equal(current_entry, desired_entry):
                 master_changes.append(('present', key, current_entry, desired_entry))
-    return current, changes, master_changes, config_dir
+    return current, changes, master_changes
 
 
 def build_diff(current, changes, master_changes, config_dir):
@@ -295,20 +346,7 @@ def build_diff(current, changes, master_changes, config_dir):
     }
 
 
-def apply(module, postconf, changes, master_changes, config_dir):
-    backups = []
-    if module.params['backup']:
-        if changes['set'] or changes['remove']:
-            main_cf = os.path.join(config_dir, 'main.cf')
-            if os.path.exists(main_cf):
-                backups.append(module.backup_local(main_cf))
-        if master_changes:
-            backups.append(module.backup_local(os.path.join(config_dir, 'master.cf')))
-    main_cf = os.path.join(config_dir, 'main.cf')
-    if changes['set'] and not os.path.exists(main_cf):
-        # postconf -e refuses to create main.cf; start from an empty one.
-        with open(main_cf, 'w'):
-            pass
+def run_edits(postconf, changes, master_changes):
     if changes['set']:
         postconf.run('-e', *['%s=%s' % (name, value) for name, value in changes['set'].items()])
     if changes['remove']:
@@ -320,18 +358,47 @@ def apply(module, postconf, changes, master_changes, config_dir):
         postconf.run('-M', *updates)
     if removals:
         postconf.run('-MX', *removals)
-    return backups
+
+
+def apply(module, postconf, changes, master_changes, targets):
+    """Run every postconf edit on a staging copy, then write the files that changed.
+
+    postconf -e/-M replace main.cf/master.cf by renaming a new file over them,
+    which would turn a linked file into a plain one; and a failure after the
+    first command would leave main.cf changed and master.cf not. On a copy,
+    every command must succeed before either real file is touched, and the
+    results go through the same atomic, link-following writer as the other
+    modules (ownership and mode kept, backup beside the target).
+    """
+    stage = tempfile.mkdtemp(prefix='postconf-', dir=module.tmpdir)
+    try:
+        before = {}
+        for name, target in targets.items():
+            before[name] = read_text(target) or ''
+            with open(os.path.join(stage, name), 'w', encoding='utf-8', newline='') as handle:
+                handle.write(before[name])
+        run_edits(postconf.at(stage), changes, master_changes)
+        backups = []
+        for name, target in targets.items():
+            after = read_text(os.path.join(stage, name)) or ''
+            if after != before[name]:
+                backup = write_text_atomically(module, target, after)
+                if backup:
+                    backups.append(backup)
+        return backups
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def main():
     master_spec = dict(
         service=dict(type='str', required=True),
         type=dict(type='str', default='inet', choices=['inet', 'unix', 'unix-dgram', 'fifo', 'pass']),
-        private=dict(type='str', default='-'),
-        unpriv=dict(type='str', default='-'),
-        chroot=dict(type='str', default='-'),
-        wakeup=dict(type='str', default='-'),
-        maxproc=dict(type='str', default='-'),
+        private=dict(type='raw', default='-'),
+        unpriv=dict(type='raw', default='-'),
+        chroot=dict(type='raw', default='-'),
+        wakeup=dict(type='raw', default='-'),
+        maxproc=dict(type='raw', default='-'),
         command=dict(type='str'),
         options=dict(type='dict', default={}),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -347,21 +414,35 @@ def main():
         ),
         supports_check_mode=True,
     )
+    try:
+        desired, masters = validate(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
     postconf = Postconf(module)
-    current, changes, master_changes, config_dir = compute(module, postconf)
-    changed = bool(changes['set'] or changes['remove'] or master_changes)
-    result = dict(
-        changed=changed,
-        changed_parameters=changes['set'],
-        removed_parameters=changes['remove'],
-        changed_masters=['%s/%s' % key for _state, key, _cur, _des in master_changes],
-    )
-    if module._diff:
-        result['diff'] = build_diff(current, changes, master_changes, config_dir)
-    if changed and not module.check_mode:
-        backups = apply(module, postconf, changes, master_changes, config_dir)
-        if backups:
-            result['backup_file'] = backups
+    config_dir = postconf.config_directory()
+    try:
+        targets = dict((name, resolve_target(os.path.join(config_dir, name))) for name in CONFIG_FILES)
+        with contextlib.ExitStack() as stack:
+            # Parallel plays serialize from the first read to the last write;
+            # always main.cf then master.cf, so two runs cannot deadlock.
+            for name in CONFIG_FILES:
+                stack.enter_context(locked(targets[name], enabled=not module.check_mode))
+            current, changes, master_changes = compute(module, postconf, desired, masters, config_dir)
+            changed = bool(changes['set'] or changes['remove'] or master_changes)
+            result = dict(
+                changed=changed,
+                changed_parameters=changes['set'],
+                removed_parameters=changes['remove'],
+                changed_masters=['%s/%s' % key for _state, key, _cur, _des in master_changes],
+            )
+            if module._diff:
+                result['diff'] = build_diff(current, changes, master_changes, config_dir)
+            if changed and not module.check_mode:
+                backups = apply(module, postconf, changes, master_changes, targets)
+                if backups:
+                    result['backup_file'] = backups
+    except TextFileError as exc:
+        module.fail_json(msg=str(exc))
     module.exit_json(**result)
 
 

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -32,11 +34,21 @@ def test_split_tokens(value, expected):
     (1000, '1000'),
     (None, ''),
     ('  x  ', 'x'),
-    ('a\nb', 'a, b'),
     (['permit_mynetworks, permit_sasl_authenticated', 'reject'], 'permit_mynetworks, permit_sasl_authenticated, reject'),
 ])
 def test_render_value(value, expected):
     assert pf.render_value(value) == expected
+
+
+@pytest.mark.parametrize('value, where', [
+    ('a\nb', 'relayhost'),
+    (['a', 'b\rc'], 'relayhost[1]'),
+    ({'a': 1}, 'relayhost'),
+    ([['a']], 'relayhost[0]'),
+])
+def test_render_value_refuses_control_characters_and_non_scalars(value, where):
+    with pytest.raises(ValueError, match=r'^%s: ' % re.escape(where)):
+        pf.render_value(value, where='relayhost')
 
 
 def test_render_value_for_master_overrides_has_no_blanks():

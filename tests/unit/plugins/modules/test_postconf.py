@@ -5,12 +5,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from ansible.module_utils import basic
 
 from ansible_collections.inpp.telecom.plugins.module_utils._postfix import (
     parse_master_entries,
+    parse_postconf,
     render_master_entry,
 )
 from ansible_collections.inpp.telecom.plugins.modules import postconf
@@ -20,19 +24,57 @@ BUILTINS = ['myhostname', 'mydestination', 'relayhost', 'mynetworks', 'smtpd_tls
 
 
 class FakePostconf(object):
-    """Just enough of postconf(1): -n, -d, (all), -e, -X, -M, -P, -M name=..., -MX."""
+    """Just enough of postconf(1): -n, -d, (all), -e, -X, -M, -P, -M name=..., -MX.
 
-    def __init__(self, main=None, master=''):
-        self.main = dict(main or {})
-        self.master = parse_master_entries(master)
+    Like the real one it keeps its state in the files of the directory given
+    with -c (main.cf as "name = value" lines, master.cf one entry a line), so
+    the module may run it on a staging copy.
+    """
+
+    def __init__(self, config_dir, main=None, master=None):
+        self.config_dir = str(config_dir)
         self.calls = []
+        self.fail = {}
+        self.save(self.config_dir, dict(main or {}), parse_master_entries(master) if master is not None else None)
+
+    @staticmethod
+    def load(cdir):
+        main = {}
+        if os.path.exists(os.path.join(cdir, 'main.cf')):
+            with open(os.path.join(cdir, 'main.cf')) as handle:
+                main = parse_postconf(handle.read())
+        master = {}
+        if os.path.exists(os.path.join(cdir, 'master.cf')):
+            with open(os.path.join(cdir, 'master.cf')) as handle:
+                master = parse_master_entries(handle.read())
+        return main, master
+
+    @staticmethod
+    def save(cdir, main, master=None):
+        with open(os.path.join(cdir, 'main.cf'), 'w') as handle:
+            handle.write(''.join('%s = %s\n' % kv for kv in main.items()))
+        if master is not None:
+            with open(os.path.join(cdir, 'master.cf'), 'w') as handle:
+                handle.write(''.join(render_master_entry(e) + '\n' for e in master.values()))
+
+    @property
+    def main(self):
+        return self.load(self.config_dir)[0]
+
+    @property
+    def master(self):
+        return self.load(self.config_dir)[1]
 
     def __call__(self, argv, **_kwargs):
         assert isinstance(argv, list), 'argv lists only'
         self.calls.append(argv)
-        args = argv[3:] if argv[1] == '-c' else argv[1:]
-        used = dict((k, v) for k, v in self.main.items() if k in BUILTINS)
-        unused = dict((k, v) for k, v in self.main.items() if k not in BUILTINS)
+        assert argv[1] == '-c', 'the module always names the configuration directory'
+        cdir, args = argv[2], argv[3:]
+        if len(args) > 1 and args[0] in self.fail:  # edits only, not the -M listing
+            return 1, '', self.fail[args[0]]
+        main, master = self.load(cdir)
+        used = dict((k, v) for k, v in main.items() if k in BUILTINS)
+        unused = dict((k, v) for k, v in main.items() if k not in BUILTINS)
         err = ''.join('postconf: warning: /etc/postfix/main.cf: unused parameter: %s=%s\n' % kv for kv in unused.items())
         if args == ['-n']:
             return 0, ''.join('%s = %s\n' % kv for kv in sorted(used.items())), err
@@ -40,33 +82,34 @@ class FakePostconf(object):
             return 0, ''.join('%s = %s\n' % (k, used.get(k, '')) for k in BUILTINS), err
         if args == ['-d']:
             return 0, ''.join('%s = \n' % k for k in BUILTINS), ''
-        if args[0] == '-e':
-            for item in args[1:]:
-                name, _sep, value = item.partition('=')
-                self.main[name] = value
-            return 0, '', ''
-        if args[0] == '-X':
-            for name in args[1:]:
-                self.main.pop(name, None)
-            return 0, '', ''
+        if args == ['-h', 'config_directory']:
+            return 0, '/etc/postfix\n', ''
         if args == ['-M']:
-            return 0, ''.join(render_master_entry(e) + '\n' for e in self.master.values()), ''
+            return 0, ''.join(render_master_entry(e) + '\n' for e in master.values()), ''
         if args == ['-P']:
             lines = []
-            for entry in self.master.values():
+            for entry in master.values():
                 for name, value in entry['options'].items():
                     lines.append('%s/%s/%s = %s\n' % (entry['service'], entry['type'], name, value))
             return 0, ''.join(lines), ''
-        if args[0] == '-M':
+        if args[0] == '-e':
+            for item in args[1:]:
+                name, _sep, value = item.partition('=')
+                main[name] = value
+        elif args[0] == '-X':
+            for name in args[1:]:
+                main.pop(name, None)
+        elif args[0] == '-M':
             for item in args[1:]:
                 _key, _sep, line = item.partition('=')
-                self.master.update(parse_master_entries(line))
-            return 0, '', ''
-        if args[0] == '-MX':
+                master.update(parse_master_entries(line))
+        elif args[0] == '-MX':
             for item in args[1:]:
-                self.master.pop(tuple(item.split('/')), None)
-            return 0, '', ''
-        return 1, '', 'unexpected %r' % (argv,)
+                master.pop(tuple(item.split('/')), None)
+        else:
+            return 1, '', 'unexpected %r' % (argv,)
+        self.save(cdir, main, master)
+        return 0, '', ''
 
 
 def fake_bin_path(self, name, *args, **kwargs):
@@ -75,11 +118,11 @@ def fake_bin_path(self, name, *args, **kwargs):
 
 
 @pytest.fixture
-def fake(monkeypatch):
+def fake(monkeypatch, tmp_path):
     box = {}
 
     def install(**kwargs):
-        box['fake'] = FakePostconf(**kwargs)
+        box['fake'] = FakePostconf(tmp_path, **kwargs)
         monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, argv, **kw: box['fake'](argv, **kw))
         monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', fake_bin_path)
         return box['fake']
@@ -183,3 +226,96 @@ def test_backup(fake, run, tmp_path):
     (tmp_path / 'master.cf').write_text('')
     result = run({'parameters': {'relayhost': 'x'}, 'masters': [SUBMISSION], 'backup': True})
     assert len(result['backup_file']) == 2
+
+
+# --------------------------------------------------------------------- issue 7
+
+@pytest.mark.parametrize('parameters, where', [
+    ({'relayhost': '[isp]:587\nmydestination = evil.example'}, 'parameters.relayhost: control character'),
+    ({'mynetworks': ['127.0.0.0/8', '10.0.0.0/8\r']}, 'parameters.mynetworks[1]: control character'),
+    ({'smtpd_banner': 'x\x00'}, 'parameters.smtpd_banner: control character'),
+    ({'relayhost': {'host': 'x'}}, 'parameters.relayhost: values must be scalars'),
+    ({'mynetworks': [['127.0.0.0/8']]}, 'parameters.mynetworks[0]: values must be scalars'),
+])
+def test_bad_parameter_values_are_refused_before_any_change(fake, run, tmp_path, parameters, where):
+    pc = fake(main={'relayhost': 'old'})
+    args = {'parameters': dict({'biff': False}, **parameters), 'masters': [SUBMISSION]}
+    result = run(args)
+    assert result['failed'] is True and result['msg'].startswith(where), result['msg']
+    assert pc.main == {'relayhost': 'old'} and pc.master == {}
+    assert not [c for c in pc.calls if set(c) & {'-e', '-X', '-MX'} or (c[-1:] != ['-M'] and '-M' in c)]
+
+
+@pytest.mark.parametrize('master, where', [
+    ({'private': 'maybe'}, 'masters[1].private'),
+    ({'chroot': 'yes'}, 'masters[1].chroot'),
+    ({'maxproc': 'many'}, 'masters[1].maxproc'),
+    ({'wakeup': '60s'}, 'masters[1].wakeup'),
+    ({'command': 'smtpd\n-o evil=1'}, 'masters[1].command'),
+    ({'service': 'sub mission'}, 'masters[1].service'),
+    ({'service': 'a/b'}, 'masters[1].service'),
+    ({'options': {'smtpd_banner': 'a } b'}}, 'masters[1].options.smtpd_banner'),
+    ({'options': {'smtpd_banner': '{ a b'}}, 'masters[1].options.smtpd_banner'),
+    ({'options': {'syslog_name': 'x\ny'}}, 'masters[1].options.syslog_name'),
+    ({'options': {'bad name': 'x'}}, 'masters[1].options'),
+    ({'options': {'smtpd_client_restrictions': {'a': 1}}}, 'masters[1].options.smtpd_client_restrictions'),
+])
+def test_bad_master_entries_are_refused_before_any_change(fake, run, master, where):
+    pc = fake(main={'relayhost': 'old'}, master='smtp inet n - y - - smtpd\n')
+    second = dict(dict(SUBMISSION, service='smtps'), **master)
+    result = run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION, second]})
+    assert result['failed'] is True and result['msg'].startswith(where), result['msg']
+    assert pc.main == {'relayhost': 'old'} and list(pc.master) == [('smtp', 'inet')]
+
+
+def test_master_booleans_become_y_and_n(fake, run):
+    pc = fake(master='')
+    entry = dict(SUBMISSION, private=False, unpriv=True, chroot=False, wakeup=60, maxproc=0)
+    result = run({'masters': [entry]})
+    assert result['changed'] is True
+    written = pc.master[('submission', 'inet')]
+    assert [written[f] for f in ('private', 'unpriv', 'chroot', 'wakeup', 'maxproc')] == ['n', 'y', 'n', '60', '0']
+    assert run({'masters': [entry]})['changed'] is False
+
+
+def test_override_with_blanks_and_balanced_braces(fake, run):
+    pc = fake(master='')
+    entry = dict(SUBMISSION, options={'smtpd_recipient_restrictions':
+                                      ['check_policy_service { inet:127.0.0.1:10023, timeout=10s }', 'reject']})
+    assert run({'masters': [entry]})['changed'] is True
+    assert run({'masters': [entry]})['changed'] is False
+    assert 'timeout=10s' in pc.master[('submission', 'inet')]['options']['smtpd_recipient_restrictions']
+
+
+def test_a_failing_postconf_step_leaves_both_files(fake, run, tmp_path):
+    pc = fake(main={'relayhost': 'old'}, master='smtp inet n - y - - smtpd\n')
+    pc.fail['-M'] = 'postconf: fatal: bad entry'
+    before = ((tmp_path / 'main.cf').read_text(), (tmp_path / 'master.cf').read_text())
+    result = run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION]})
+    assert result['failed'] is True and 'bad entry' in result['msg']
+    assert ((tmp_path / 'main.cf').read_text(), (tmp_path / 'master.cf').read_text()) == before
+
+
+def test_symlinked_main_and_master_are_edited_at_their_targets(fake, run, tmp_path):
+    pc = fake(main={'relayhost': 'old'}, master='smtp inet n - y - - smtpd\n')
+    shared = tmp_path / 'shared'
+    shared.mkdir()
+    for name in ('main.cf', 'master.cf'):
+        (tmp_path / name).rename(shared / name)
+        (tmp_path / name).symlink_to(shared / name)
+    (shared / 'main.cf').chmod(0o640)
+    result = run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION], 'backup': True})
+    assert result['changed'] is True
+    assert (tmp_path / 'main.cf').is_symlink() and (tmp_path / 'master.cf').is_symlink()
+    assert pc.main == {'relayhost': 'new'} and ('submission', 'inet') in pc.master
+    assert stat.S_IMODE((shared / 'main.cf').stat().st_mode) == 0o640
+    assert all(os.path.dirname(path) == str(shared) for path in result['backup_file'])
+    assert run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION]})['changed'] is False
+
+
+def test_fifo_master_cf_is_refused(fake, run, tmp_path):
+    fake(main={'relayhost': 'old'})
+    os.mkfifo(tmp_path / 'master.cf')
+    result = run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION]})
+    assert result['failed'] is True and 'is a FIFO, not a regular file' in result['msg']
+    assert stat.S_ISFIFO(os.lstat(tmp_path / 'master.cf').st_mode)
