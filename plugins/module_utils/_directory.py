@@ -1,0 +1,1111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one model of INPP's directory of people and of the roles' inputs.
+
+The inventory describes people once (``telecom_domain``, ``telecom_departments``,
+``telecom_users``) plus the call-center objects beside them (``asterisk_queues``,
+``asterisk_ivr``). This module is the only place that knows the rules those
+inputs follow and how each service's objects derive from them:
+
+* :func:`load_directory` normalizes the directory and collects every problem,
+  each message starting with the field it is about
+  (``telecom_users[3].voicemail_pin: ...``). It never raises, whatever the input.
+* The derivations (:func:`mailboxes`, :func:`aliases`, :func:`pjsip_sections`...)
+  read a loaded directory and return only objects whose own rules passed: an
+  invalid user is left out, and the error list says why.
+* :func:`postfix_errors`, :func:`dovecot_errors` and :func:`asterisk_errors`
+  check everything one role consumes (its own variables plus the part of the
+  directory it derives from). Each role's ``validate.yml`` asserts on one of
+  them, and ``playbooks/site.yml`` asserts on all of them before any host
+  changes.
+
+Later objects (trunks, agents, sites) join by adding a loader that fills a
+section of :class:`Directory` and a rule set, like queues and IVR menus do.
+
+Pure Python, no Ansible import: the filter plugins are thin wrappers over it and
+the unit tests call it directly. Messages never quote a secret's value.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+# --------------------------------------------------------------------------- lexical rules
+
+# RFC 1035 labels, at least two of them: "inpp.cd", "kinshasa.inpp.cd". Lowercase only:
+# Postfix and Dovecot compare domains as written in their tables.
+DOMAIN_RE = re.compile(r'^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$')
+# A host name may be a single label ("localhost", a satellite's short name).
+HOSTNAME_RE = re.compile(r'^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$')
+# Local part of a mailbox INPP hosts: prenom.nom, service names. No '+': it is the
+# recipient delimiter of Dovecot's LMTP (its default) and of sub-addressing in
+# general, so "a+b@inpp.cd" would be delivered to "a" and the mailbox never reached.
+MAILBOX_LOCAL_RE = re.compile(r'^[a-z0-9]([a-z0-9._-]{0,62}[a-z0-9])?$')
+# Local part of any address a list or alias may point to (outside mailboxes use '+').
+ADDRESS_LOCAL_RE = re.compile(r'^[a-z0-9]([a-z0-9._+-]{0,62}[a-z0-9])?$')
+EXTENSION_RE = re.compile(r'^[0-9]{2,8}$')
+# Dialplan extensions a queue, an IVR or voicemail main may also use: digits, *, #.
+DIALABLE_RE = re.compile(r'^[0-9*#]{1,8}$')
+CONTEXT_RE = re.compile(r'^[A-Za-z0-9_-]{1,79}$')
+OBJECT_NAME_RE = re.compile(r'^[A-Za-z0-9_-]{1,70}$')
+PIN_RE = re.compile(r'^[0-9]{4,12}$')
+IVR_DIGIT_RE = re.compile(r'^[0-9*#]$')
+QUOTA_RE = re.compile(r'^[0-9]+[KMGT]?$')
+# A sound file name relative to Asterisk's sounds directory, without extension.
+SOUND_RE = re.compile(r'^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$')
+QUEUE_OPTION_RE = re.compile(r'^[a-z][a-z0-9_-]{0,62}$')
+POSTFIX_PARAMETER_RE = re.compile(r'^[A-Za-z0-9_]+$')
+MAILHUB_RE = re.compile(r'^(\[[a-z0-9.-]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$')
+SASL_LOGIN_RE = re.compile(r'^[^\s:#]+$')
+SIP_SECRET_FORBIDDEN_RE = re.compile(r'[\s;]')
+# C0 controls and DEL. Free text ends up in passwd-file fields, caller ids, config lines
+# and mail headers, where a line break starts a new entry or header.
+CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
+# Vacation bodies are multi-line text: only tab and line breaks are allowed there.
+BODY_CONTROL_RE = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+# Password hashes Dovecot can verify: {SCHEME}hash, never clear text. {CRYPT} is refused:
+# it names the libc crypt() of the host (DES on some systems, 8 characters kept) rather
+# than a scheme, and a modern crypt hash has its own name ({SHA512-CRYPT} for $6$).
+# No ':' or blank in the hash: they separate passwd-file fields.
+HASH_SCHEMES = ('SHA512-CRYPT', 'SHA256-CRYPT', 'BLF-CRYPT', 'ARGON2I', 'ARGON2ID', 'PBKDF2', 'SSHA512')
+HASH_RE = re.compile(r'^\{(%s)\}[^\s:]+$' % '|'.join(HASH_SCHEMES))
+
+QUEUE_STRATEGIES = ('ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'linear', 'wrandom',
+                    'rrordered')
+IVR_TARGET_KINDS = ('queue', 'ext', 'voicemail', 'ivr')
+
+ASTERISK_DEFAULTS = {
+    'transport_name': 'transport-udp',
+    'transport_protocol': 'udp',
+    'transport_bind': '0.0.0.0:5060',
+    'codecs': ['ulaw', 'alaw'],
+    'max_contacts': 1,
+    'endpoint_options': [],
+    'internal_context': 'internal',
+    'voicemail_context': 'default',
+    'voicemail_main_extension': '*98',
+    'dial_timeout': 20,
+}
+
+
+class DirectoryError(ValueError):
+    """Raised by the derivations that must not run on invalid input (they carry the errors)."""
+
+    def __init__(self, errors: list) -> None:
+        super().__init__('; '.join(errors))
+        self.errors = errors
+
+
+# --------------------------------------------------------------------------- single-value rules
+# Each returns None when the value is fine, else the message without the field name.
+
+def is_domain(value: t.Any) -> bool:
+    return isinstance(value, str) and bool(DOMAIN_RE.match(value))
+
+
+def is_hostname(value: t.Any) -> bool:
+    return isinstance(value, str) and bool(HOSTNAME_RE.match(value))
+
+
+def is_address(value: t.Any, mailbox: bool = False) -> bool:
+    """``local@domain``; ``mailbox=True`` applies the stricter rule of a mailbox INPP hosts."""
+    if not isinstance(value, str) or value.count('@') != 1:
+        return False
+    local, domain = value.split('@')
+    local_re = MAILBOX_LOCAL_RE if mailbox else ADDRESS_LOCAL_RE
+    return bool(local_re.match(local)) and is_domain(domain)
+
+
+def _shown(value: t.Any) -> str:
+    """A value as quoted in a message: repr-like for text, so control characters show as escapes."""
+    if isinstance(value, str):
+        return "'%s'" % value.encode('unicode_escape').decode('ascii').replace("'", "\\'")
+    return "'%s'" % (value,)
+
+
+def text_error(value: t.Any, multiline: bool = False) -> t.Optional[str]:
+    """Free text (names, subjects, options): a string without control characters or line breaks."""
+    if not isinstance(value, str):
+        return 'must be text, got %s' % type(value).__name__
+    pattern = BODY_CONTROL_RE if multiline else CONTROL_RE
+    if pattern.search(value):
+        if multiline:
+            return 'contains control characters (only tabs and line breaks are allowed)'
+        return 'contains a line break or another control character (%s)' % _shown(value)
+    return None
+
+
+def digits_error(value: t.Any, pattern: t.Pattern, what: str, secret: bool = False) -> t.Optional[str]:
+    """Extensions and PINs: quoted digit strings. A YAML number loses leading zeros (0100 loads as 64)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return 'must be %s as a quoted string' % what
+    if isinstance(value, int):
+        shown = 'a number' if secret else 'the number %d' % value
+        return "is %s in YAML: quote it (\"0100\" unquoted loads as 64); must be %s" % (shown, what)
+    if not pattern.match(value):
+        return ('must be %s' % what) if secret else ('%s must be %s' % (_shown(value), what))
+    return None
+
+
+def _is_sequence(digits: str) -> bool:
+    """Every digit one more (or one less) than the previous one, wrapping 9 -> 0: 1234, 7890, 4321."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {9})
+
+
+def pin_error(pin: t.Any, extension: t.Any) -> t.Optional[str]:
+    """A voicemail PIN: 4 to 12 digits that are not guessable from the box itself."""
+    error = digits_error(pin, PIN_RE, '4 to 12 digits', secret=True)
+    if error:
+        return error
+    if pin == extension:
+        return 'equals the extension: choose a PIN nobody can guess from the box number'
+    if len(set(pin)) == 1:
+        return 'is one digit repeated: choose a PIN that is not guessable'
+    if _is_sequence(pin):
+        return 'is a plain sequence of digits (like 1234 or 4321): choose a PIN that is not guessable'
+    return None
+
+
+def sip_secret_error(secret: t.Any, extension: t.Any, login: t.Any) -> t.Optional[str]:
+    if not isinstance(secret, str) or len(secret) < 8 or SIP_SECRET_FORBIDDEN_RE.search(secret):
+        return 'must be a string of at least 8 characters without spaces or ;'
+    if secret == extension:
+        return 'equals the extension: SIP scanners try it first'
+    if isinstance(login, str) and secret.lower() == login.lower():
+        return 'equals the login: SIP scanners try it first'
+    return None
+
+
+def hash_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not HASH_RE.match(value):
+        return ('not a {SCHEME}hash value such as {SHA512-CRYPT}$6$... (schemes: %s; clear-text passwords '
+                'are refused)' % ', '.join(HASH_SCHEMES))
+    return None
+
+
+def quota_error(value: t.Any) -> t.Optional[str]:
+    if isinstance(value, bool) or not QUOTA_RE.match(str(value)):
+        return '%s is not a size such as 500M or 1G' % _shown(value)
+    return None
+
+
+def sound_error(value: t.Any) -> t.Optional[str]:
+    """A sound name Asterisk looks up under its sounds directory: no absolute path, no '..'."""
+    if not isinstance(value, str) or not SOUND_RE.match(value):
+        return ("%s is not a sound name (letters, digits, _ - and / between names; no absolute path, "
+                "no '..', no file extension)" % _shown(value))
+    return None
+
+
+def _is_blank(value: t.Any) -> bool:
+    return value is None or value == ''
+
+
+def _known(value: t.Any, known: t.Container) -> bool:
+    """``value in known`` for a reference read from the inventory (which may be a list or a mapping)."""
+    return isinstance(value, str) and value in known
+
+
+def _flag_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, bool):
+        return 'must be true or false, got %s' % _shown(value)
+    return None
+
+
+def vacation_errors(vacation: t.Any, where: str) -> list:
+    """An out-of-office reply: one-line subject (a mail header), multi-line body, days >= 1."""
+    if not isinstance(vacation, dict):
+        return ['%s: must be a mapping with a subject and a body' % where]
+    errors = []
+    for key, multiline in (('subject', False), ('body', True)):
+        value = vacation.get(key)
+        if _is_blank(value):
+            errors.append('%s.%s: missing (a vacation reply needs a subject and a body)' % (where, key))
+            continue
+        error = text_error(value, multiline)
+        if error:
+            errors.append('%s.%s: %s' % (where, key, error))
+    days = vacation.get('days', 1)
+    if isinstance(days, bool) or not str(days).isdigit() or int(days) < 1:
+        errors.append('%s.days: must be a positive number of days' % where)
+    return errors
+
+
+def _as_list(value: t.Any, field: str, errors: list) -> list:
+    """A list input; None is empty. Anything else is reported and treated as empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append('%s: must be a list, got %s' % (field, type(value).__name__))
+        return []
+    return value
+
+
+# --------------------------------------------------------------------------- the directory
+
+class Directory:
+    """A loaded directory: normalized objects plus the errors of each rule set.
+
+    ``common`` errors concern every service (identities, extensions, departments, free
+    text); ``mail`` and ``phone`` errors concern only the services that use those fields,
+    so a mailhub does not require SIP secrets and a PBX does not require password hashes.
+    A user's ``mail_ok`` / ``phone_ok`` say whether its derived objects can be produced.
+    """
+
+    def __init__(self, domain: t.Any, users_name: str, departments_name: str) -> None:
+        self.domain = domain
+        self.users_name = users_name
+        self.departments_name = departments_name
+        self.departments: list = []
+        # False when the caller has no departments to give (a filter called with the users
+        # alone): users' department references are then not checked.
+        self.departments_given = True
+        self.users: list = []
+        self.queues: list = []
+        self.ivr: list = []
+        self.errors: dict = {'common': [], 'mail': [], 'phone': []}
+
+    def errors_for(self, *rule_sets: str) -> list:
+        return [e for name in ('common',) + rule_sets for e in self.errors[name]]
+
+    def people_errors(self) -> list:
+        """The errors about users and departments (not queues, menus or settings)."""
+        prefixes = (self.users_name, self.departments_name)
+        return [e for e in self.errors_for('phone') if e.startswith(prefixes)]
+
+    @property
+    def contexts(self) -> dict:
+        """Department name -> dialplan context (its own, else its name)."""
+        return {d['name']: d['context'] for d in self.departments}
+
+
+def _load_departments(directory: Directory, departments: t.Any) -> None:
+    errors = directory.errors['common']
+    names: dict = {}
+    for index, department in enumerate(_as_list(departments, directory.departments_name, errors)):
+        where = '%s[%d]' % (directory.departments_name, index)
+        if not isinstance(department, dict):
+            errors.append('%s: must be a mapping, got %s' % (where, type(department).__name__))
+            continue
+        name = department.get('name')
+        if _is_blank(name):
+            errors.append('%s.name: missing' % where)
+            continue
+        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
+            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
+            continue
+        if name in names:
+            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, names[name]))
+            continue
+        names[name] = where
+        context = department.get('context')
+        if _is_blank(context):
+            context = name
+        elif not isinstance(context, str) or not CONTEXT_RE.match(context):
+            errors.append('%s.context: %s is not a valid dialplan context name' % (where, _shown(context)))
+            context = name
+        address = department.get('list')
+        if not _is_blank(address):
+            if not is_address(address, mailbox=True):
+                errors.append('%s.list: %s is not a valid mail address' % (where, _shown(address)))
+                address = None
+            elif is_domain(directory.domain) and address.split('@')[1] != directory.domain:
+                errors.append("%s.list: '%s' is not in telecom_domain '%s'" % (where, address, directory.domain))
+                address = None
+        directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where})
+
+
+def _identity_errors(user: dict, where: str, seen_logins: dict) -> list:
+    """Login and name. Logins are refused in mixed case rather than folded: the login is the
+    mailbox's local part and the IMAP/SMTP user name, and a folded value would be a login
+    the inventory never wrote. Logins equal but for case are duplicates all the same."""
+    errors = []
+    login = user.get('login')
+    if _is_blank(login):
+        errors.append('%s.login: missing' % where)
+    elif not isinstance(login, str):
+        errors.append('%s.login: must be text, got %s' % (where, type(login).__name__))
+    elif login.lower() in seen_logins:
+        errors.append("%s.login: duplicate '%s' (already %s, logins are compared without case)"
+                      % (where, login, seen_logins[login.lower()]))
+    else:
+        seen_logins[login.lower()] = where
+        if login != login.lower() and MAILBOX_LOCAL_RE.match(login.lower()):
+            errors.append("%s.login: '%s' has capitals: write it in lowercase ('%s')" % (where, login, login.lower()))
+        elif not MAILBOX_LOCAL_RE.match(login):
+            errors.append('%s.login: %s is not a valid mailbox name (lowercase letters, digits, . _ -)'
+                          % (where, _shown(login)))
+    name = user.get('name')
+    if _is_blank(name):
+        errors.append('%s.name: missing' % where)
+    else:
+        error = text_error(name)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+    return errors
+
+
+def _load_user(directory: Directory, index: int, user: t.Any, seen: dict) -> None:
+    where = '%s[%d]' % (directory.users_name, index)
+    common, mail, phone = (directory.errors[k] for k in ('common', 'mail', 'phone'))
+    if not isinstance(user, dict):
+        common.append('%s: must be a mapping, got %s' % (where, type(user).__name__))
+        return
+    before = len(common)
+    common.extend(_identity_errors(user, where, seen['login']))
+    flags = {}
+    for key, default in (('mail', True), ('voicemail', True), ('voicemail_email', False)):
+        value = user.get(key, default)
+        error = _flag_error(value)
+        if error:
+            common.append('%s.%s: %s' % (where, key, error))
+        flags[key] = value is True
+    extension = user.get('extension')
+    if not _is_blank(extension):
+        error = digits_error(extension, EXTENSION_RE, '2 to 8 digits')
+        if error:
+            common.append('%s.extension: %s' % (where, error))
+            extension = None
+        elif extension in seen['extension']:
+            common.append("%s.extension: duplicate '%s' (already %s)" % (where, extension, seen['extension'][extension]))
+        else:
+            seen['extension'][extension] = where
+    else:
+        extension = None
+    department = user.get('department')
+    if department is not None and directory.departments_given and not _known(department, directory.contexts):
+        common.append('%s.department: %s is not declared in %s' % (where, _shown(department), directory.departments_name))
+    if flags['voicemail_email'] and not flags['mail'] and _is_blank(user.get('email')):
+        common.append('%s.voicemail_email: needs a mailbox, but mail is false' % where)
+    email = user.get('email')
+    if not _is_blank(email) and not is_address(email):
+        common.append('%s.email: %s is not a valid mail address' % (where, _shown(email)))
+    identity_ok = len(common) == before
+
+    mail_before = len(mail)
+    if flags['mail']:
+        password_hash = user.get('mail_password_hash')
+        if _is_blank(password_hash):
+            mail.append('%s.mail_password_hash: missing (a mailbox needs a password hash; set mail: false for none)'
+                        % where)
+        else:
+            error = hash_error(password_hash)
+            if error:
+                mail.append('%s.mail_password_hash: %s' % (where, error))
+        if not _is_blank(user.get('quota')):
+            error = quota_error(user['quota'])
+            if error:
+                mail.append('%s.quota: %s' % (where, error))
+        if user.get('vacation') is not None:
+            mail.extend(vacation_errors(user['vacation'], '%s.vacation' % where))
+    mail_ok = len(mail) == mail_before
+
+    phone_before = len(phone)
+    if extension is not None:
+        secret = user.get('sip_secret')
+        if _is_blank(secret):
+            phone.append('%s.sip_secret: missing (extension %s needs a SIP password)' % (where, extension))
+        else:
+            error = sip_secret_error(secret, extension, user.get('login'))
+            if error:
+                phone.append('%s.sip_secret: %s' % (where, error))
+        if flags['voicemail']:
+            pin = user.get('voicemail_pin')
+            if _is_blank(pin):
+                phone.append('%s.voicemail_pin: missing (voicemail box %s needs a PIN; set voicemail: false for none)'
+                             % (where, extension))
+            else:
+                error = pin_error(pin, extension)
+                if error:
+                    phone.append('%s.voicemail_pin: %s' % (where, error))
+        elif flags['voicemail_email']:
+            phone.append('%s.voicemail_email: needs a voicemail box, but voicemail is false' % where)
+    phone_ok = len(phone) == phone_before
+
+    directory.users.append({
+        'where': where, 'login': user.get('login'), 'name': user.get('name'), 'extension': extension,
+        'department': department, 'mail': flags['mail'], 'voicemail': flags['voicemail'],
+        'voicemail_email': flags['voicemail_email'], 'email': email or None,
+        'password_hash': user.get('mail_password_hash'), 'quota': user.get('quota'),
+        'vacation': user.get('vacation'), 'sip_secret': user.get('sip_secret'),
+        'voicemail_pin': user.get('voicemail_pin'),
+        'mail_ok': identity_ok and mail_ok and flags['mail'],
+        'phone_ok': identity_ok and phone_ok and extension is not None,
+    })
+
+
+def load_directory(users: t.Any, departments: t.Any = None, domain: t.Any = None,
+                   users_name: str = 'telecom_users', departments_name: str = 'telecom_departments',
+                   check_domain: bool = True) -> Directory:
+    """Normalize the directory of people; every problem lands in ``Directory.errors``. Never raises.
+
+    ``departments=None`` means "not given" (users' department references are not checked);
+    the roles always give a list, empty when the inventory declares none.
+    """
+    directory = Directory(domain, users_name, departments_name)
+    directory.departments_given = departments is not None
+    if check_domain and _is_blank(domain):
+        directory.errors['common'].append('telecom_domain: missing (the mail domain of the directory)')
+    elif check_domain and not is_domain(domain):
+        directory.errors['common'].append('telecom_domain: %s is not a valid domain name (lowercase)' % _shown(domain))
+    _load_departments(directory, departments)
+    seen: dict = {'login': {}, 'extension': {}}
+    for index, user in enumerate(_as_list(users, users_name, directory.errors['common'])):
+        _load_user(directory, index, user, seen)
+    return directory
+
+
+# --------------------------------------------------------------------------- mail derivations
+
+def _address(user: dict, domain: str) -> str:
+    return '%s@%s' % (user['login'], domain)
+
+
+def mailboxes(directory: Directory) -> list:
+    """One virtual mailbox per valid user with mail, in directory order (files stay stable).
+
+    ``[{address, login, name, password_hash, quota?, vacation?}]``.
+    """
+    boxes: list = []
+    if not is_domain(directory.domain):
+        return boxes
+    for user in directory.users:
+        if not user['mail_ok']:
+            continue
+        box = {'address': _address(user, directory.domain), 'login': user['login'], 'name': user['name'],
+               'password_hash': user['password_hash']}
+        for optional in ('quota', 'vacation'):
+            if not _is_blank(user[optional]):
+                box[optional] = user[optional]
+        boxes.append(box)
+    return boxes
+
+
+def aliases(directory: Directory) -> dict:
+    """Distribution lists: each department with a ``list`` address -> its members' mailboxes."""
+    members: dict = {}
+    if not is_domain(directory.domain):
+        return {}
+    for box_user in directory.users:
+        if box_user['mail_ok'] and box_user['department']:
+            members.setdefault(box_user['department'], []).append(_address(box_user, directory.domain))
+    return {d['list']: members.get(d['name'], []) for d in directory.departments if d['list']}
+
+
+# --------------------------------------------------------------------------- call-center objects
+
+def asterisk_settings(defaults: t.Any) -> dict:
+    settings = dict(ASTERISK_DEFAULTS)
+    if isinstance(defaults, dict):
+        settings.update({k: v for k, v in defaults.items() if v is not None})
+    return settings
+
+
+def _load_queues(directory: Directory, queues: t.Any) -> None:
+    errors = directory.errors['phone']
+    extensions = {u['extension'] for u in directory.users if u['extension'] is not None}
+    names: dict = {}
+    for index, queue in enumerate(_as_list(queues, 'asterisk_queues', errors)):
+        where = 'asterisk_queues[%d]' % index
+        if not isinstance(queue, dict):
+            errors.append('%s: must be a mapping, got %s' % (where, type(queue).__name__))
+            continue
+        before = len(errors)
+        name = queue.get('name')
+        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
+            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
+        elif name in names:
+            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, names[name]))
+        elif name == 'general':
+            errors.append("%s.name: 'general' is reserved in queues.conf" % where)
+        else:
+            names[name] = where
+        strategy = queue.get('strategy') or 'ringall'
+        if strategy not in QUEUE_STRATEGIES:
+            errors.append('%s.strategy: %s is not one of %s' % (where, _shown(strategy), ', '.join(QUEUE_STRATEGIES)))
+        timeout = queue.get('timeout', 15)
+        if isinstance(timeout, bool) or not str(timeout).isdigit():
+            errors.append('%s.timeout: %s must be a number of seconds' % (where, _shown(timeout)))
+        members = queue.get('members') or []
+        if not isinstance(members, list):
+            errors.append('%s.members: must be a list of extensions' % where)
+            members = []
+        options = queue.get('options') or {}
+        if not isinstance(options, dict):
+            errors.append('%s.options: must be a mapping of queues.conf options' % where)
+            options = {}
+        for key, value in options.items():
+            if not isinstance(key, str) or not QUEUE_OPTION_RE.match(key):
+                errors.append('%s.options: %s is not a queues.conf option name' % (where, _shown(key)))
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                error = None if isinstance(item, (bool, int)) else text_error(item)
+                if error:
+                    errors.append('%s.options.%s: %s' % (where, key, error))
+        fallback = queue.get('fallback_voicemail')
+        # ``ok``: the queue's own fields can be rendered. References to users are checked
+        # after it, so a filter given the queues alone can still render them.
+        directory.queues.append({'where': where, 'name': name, 'strategy': strategy,
+                                 'timeout': timeout, 'members': members, 'fallback_voicemail': fallback,
+                                 'options': options, 'extension': queue.get('extension'),
+                                 'ok': len(errors) == before})
+        for mindex, member in enumerate(members):
+            if not _known(member, extensions):
+                errors.append("%s.members[%d]: %s is not the extension of any user%s"
+                              % (where, mindex, _shown(member), ' (quote it)' if isinstance(member, int) else ''))
+        if not _is_blank(fallback) and not _known(fallback, extensions):
+            errors.append('%s.fallback_voicemail: %s is not the extension of any user' % (where, _shown(fallback)))
+
+
+def _ivr_target_syntax_error(target: t.Any) -> t.Optional[str]:
+    kind, sep, _value = target.partition(':') if isinstance(target, str) else ('', '', '')
+    if not sep or kind not in IVR_TARGET_KINDS:
+        return '%s must be queue:NAME, ext:EXT, voicemail:EXT or ivr:NAME' % _shown(target)
+    return None
+
+
+def _ivr_target_reference_error(target: str, directory: Directory, ivr_names: set) -> t.Optional[str]:
+    kind, _sep, value = target.partition(':')
+    if kind == 'queue' and value not in {q['name'] for q in directory.queues}:
+        return "unknown queue '%s'" % value
+    if kind == 'ext' and value not in {u['extension'] for u in directory.users if u['extension']}:
+        return "unknown extension '%s'" % value
+    if kind == 'voicemail' and value not in {u['extension'] for u in directory.users if u['extension'] and u['voicemail']}:
+        return "unknown voicemail box '%s'" % value
+    if kind == 'ivr' and value not in ivr_names:
+        return "unknown IVR '%s'" % value
+    return None
+
+
+def _load_ivr(directory: Directory, ivr: t.Any) -> None:
+    errors = directory.errors['phone']
+    menus = _as_list(ivr, 'asterisk_ivr', errors)
+    ivr_names = {m['name'] for m in menus if isinstance(m, dict) and isinstance(m.get('name'), str)}
+    seen: dict = {}
+    for index, menu in enumerate(menus):
+        where = 'asterisk_ivr[%d]' % index
+        if not isinstance(menu, dict):
+            errors.append('%s: must be a mapping, got %s' % (where, type(menu).__name__))
+            continue
+        before = len(errors)
+        name = menu.get('name')
+        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
+            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
+        elif name in seen:
+            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, seen[name]))
+        else:
+            seen[name] = where
+        greeting = menu.get('greeting')
+        if greeting is not None:
+            error = sound_error(greeting)
+            if error:
+                errors.append('%s.greeting: %s' % (where, error))
+        wait = menu.get('wait', 5)
+        if isinstance(wait, bool) or not str(wait).isdigit():
+            errors.append('%s.wait: %s must be a number of seconds' % (where, _shown(wait)))
+        options = menu.get('options') or {}
+        if not isinstance(options, dict) or not options:
+            errors.append('%s.options: must map digits to targets' % where)
+            options = {}
+        references = []
+        for digit, target in options.items():
+            field = '%s.options.%s' % (where, digit)
+            if isinstance(digit, int) and not isinstance(digit, bool):
+                errors.append("%s: the digit %d is a YAML number: quote it ('1': ...)" % (field, digit))
+            elif not isinstance(digit, str) or not IVR_DIGIT_RE.match(digit):
+                errors.append('%s: %s must be one digit, * or # (quote it in YAML)' % (field, _shown(digit)))
+            error = _ivr_target_syntax_error(target)
+            if error:
+                errors.append('%s: %s' % (field, error))
+            else:
+                references.append((field, target))
+        # As for queues, ``ok`` is about the menu's own fields; references come after.
+        directory.ivr.append({'where': where, 'name': name, 'greeting': greeting, 'wait': wait,
+                              'options': options, 'extension': menu.get('extension'),
+                              'ok': len(errors) == before})
+        for field, target in references:
+            error = _ivr_target_reference_error(target, directory, ivr_names)
+            if error:
+                errors.append('%s: %s' % (field, error))
+
+
+def _dialable_errors(directory: Directory, settings: dict) -> list:
+    """Queues, IVR menus and voicemail main share the internal context with the users' extensions."""
+    errors = []
+    used = {u['extension']: u['where'] + '.extension' for u in directory.users if u['extension'] is not None}
+    main = settings['voicemail_main_extension']
+    if not isinstance(main, str) or not DIALABLE_RE.match(main):
+        errors.append('asterisk_voicemail_main_extension: %s must be 1 to 8 digits, * or # (quoted)' % _shown(main))
+    elif main in used:
+        errors.append("asterisk_voicemail_main_extension: '%s' is also %s" % (main, used[main]))
+    else:
+        used[main] = 'asterisk_voicemail_main_extension'
+    for item in directory.queues + directory.ivr:
+        ext = item['extension']
+        if _is_blank(ext):
+            continue
+        where = item['where'] + '.extension'
+        error = digits_error(ext, DIALABLE_RE, '1 to 8 digits, * or #')
+        if not error and ext in used:
+            error = "'%s' already used by %s" % (ext, used[ext])
+        if error:
+            errors.append('%s: %s' % (where, error))
+            item['ok'] = False
+        else:
+            used[ext] = where
+    return errors
+
+
+def _settings_errors(settings: dict) -> list:
+    errors = []
+    for key in ('internal_context', 'voicemail_context'):
+        value = settings[key]
+        if not isinstance(value, str) or not CONTEXT_RE.match(value):
+            errors.append('asterisk_%s: %s is not a valid dialplan context name' % (key, _shown(value)))
+    return errors
+
+
+def load_call_center(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
+                     domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
+                     departments_name: t.Optional[str] = None) -> Directory:
+    """The directory plus queues and IVR menus, with the call-center rules applied. Never raises."""
+    if departments_name is None:
+        departments_name = 'telecom_departments' if users_name == 'telecom_users' else 'asterisk_departments'
+    directory = load_directory(users, departments, domain, users_name, departments_name, check_domain=False)
+    settings = asterisk_settings(defaults)
+    _load_queues(directory, queues)
+    _load_ivr(directory, ivr)
+    directory.errors['phone'].extend(_dialable_errors(directory, settings))
+    directory.errors['phone'].extend(_settings_errors(settings))
+    if any(u['voicemail_email'] and u['phone_ok'] and not u['email'] for u in directory.users) \
+            and not is_domain(domain):
+        directory.errors['phone'].append(
+            'asterisk_domain: %s is not a mail domain, and users with voicemail_email need one '
+            '(set telecom_domain or asterisk_domain)' % _shown(domain))
+    return directory
+
+
+# ---- pjsip.conf
+
+def _display_name(user: dict) -> str:
+    # Commas separate voicemail fields and quotes delimit the caller id name.
+    name = str(user['name'] or user['login'] or user['extension'])
+    return re.sub(r'[,"<>;]', ' ', name).strip()
+
+
+def _phone_users(directory: Directory) -> list:
+    return [u for u in directory.users if u['phone_ok']]
+
+
+def pjsip_sections(directory: Directory, defaults: t.Any = None) -> list:
+    """pjsip.conf: a transport, three templates and endpoint/auth/aor per extension.
+
+    The three objects of a user share the extension as their name and are told apart by ``type``.
+    """
+    settings = asterisk_settings(defaults)
+    transport = settings['transport_name']
+    sections: list = [
+        {'name': transport, 'type': 'transport', 'exclusive': True,
+         'options': [{'type': 'transport'}, {'protocol': settings['transport_protocol']},
+                     {'bind': settings['transport_bind']}]},
+        {'name': 'endpoint-tpl', 'type': 'endpoint', 'template': True, 'exclusive': True,
+         'options': [{'type': 'endpoint'}, {'transport': transport}, {'disallow': 'all'},
+                     {'allow': list(settings['codecs'])}, {'direct_media': 'no'}]
+         + list(settings['endpoint_options'])},
+        {'name': 'auth-tpl', 'type': 'auth', 'template': True, 'exclusive': True,
+         'options': [{'type': 'auth'}, {'auth_type': 'userpass'}]},
+        {'name': 'aor-tpl', 'type': 'aor', 'template': True, 'exclusive': True,
+         'options': [{'type': 'aor'}, {'max_contacts': int(settings['max_contacts'])},
+                     {'remove_existing': 'yes'}]},
+    ]
+    contexts = directory.contexts
+    for user in _phone_users(directory):
+        ext = user['extension']
+        context = contexts.get(user['department'], settings['internal_context'])
+        endpoint = [{'type': 'endpoint'}, {'context': context}, {'auth': ext}, {'aors': ext},
+                    {'callerid': '"%s" <%s>' % (_display_name(user), ext)}]
+        if user['voicemail']:
+            endpoint.append({'mailboxes': '%s@%s' % (ext, settings['voicemail_context'])})
+        sections.extend([
+            {'name': ext, 'type': 'endpoint', 'parents': ['endpoint-tpl'], 'exclusive': True,
+             'options': endpoint},
+            {'name': ext, 'type': 'auth', 'parents': ['auth-tpl'], 'exclusive': True,
+             'options': [{'type': 'auth'}, {'username': ext}, {'password': user['sip_secret']}]},
+            {'name': ext, 'type': 'aor', 'parents': ['aor-tpl'], 'exclusive': True,
+             'options': [{'type': 'aor'}]},
+        ])
+    return sections
+
+
+# ---- voicemail.conf
+
+def voicemail_boxes(directory: Directory) -> list:
+    """One box per user with an extension and voicemail: ``[{mailbox, pin, name, email}]``.
+
+    ``email`` is the user's ``email``, else ``login@domain``, when ``voicemail_email`` is true.
+    """
+    boxes = []
+    for user in _phone_users(directory):
+        if not user['voicemail']:
+            continue
+        email = ''
+        if user['voicemail_email']:
+            if user['email']:
+                email = user['email']
+            elif user['login'] and directory.domain:
+                email = '%s@%s' % (user['login'], directory.domain)
+        boxes.append({'mailbox': user['extension'], 'pin': user['voicemail_pin'],
+                      'name': _display_name(user), 'email': email})
+    return boxes
+
+
+def voicemail_sections(boxes: list, general: t.Optional[dict] = None, context: str = 'default') -> list:
+    """voicemail.conf: ``[general]`` (options merged, others kept) and the box context, exactly."""
+    sections = []
+    if general:
+        sections.append({'name': 'general', 'options': [{k: v} for k, v in general.items()]})
+    options = []
+    for box in boxes:
+        fields = [str(box['pin']), str(box.get('name') or '')]
+        if box.get('email'):
+            fields.append(str(box['email']))
+        options.append({str(box['mailbox']): ','.join(fields)})
+    sections.append({'name': context, 'exclusive': True, 'options': options})
+    return sections
+
+
+# ---- extensions.conf
+
+def _station(ext: str, settings: dict) -> list:
+    return [
+        {'exten': '%s,1,Dial(PJSIP/%s,%s)' % (ext, ext, settings['dial_timeout'])},
+        {'same': 'n,VoiceMail(%s@%s,u)' % (ext, settings['voicemail_context'])},
+        {'same': 'n,Hangup()'},
+    ]
+
+
+def queue_context(name: str) -> str:
+    return 'queue-%s' % name
+
+
+def ivr_context(name: str) -> str:
+    return 'ivr-%s' % name
+
+
+def dialplan_contexts(directory: Directory, defaults: t.Any = None) -> list:
+    """extensions.conf: the shared internal context and one context per department context.
+
+    The internal context dials every extension (busy or no answer: voicemail), reaches
+    voicemail main, and the queues and IVRs that have an extension. Each department
+    context dials its own extensions and includes the internal one.
+    """
+    settings = asterisk_settings(defaults)
+    internal = settings['internal_context']
+    phone_users = _phone_users(directory)
+    options: list = []
+    for user in phone_users:
+        options.extend(_station(user['extension'], settings))
+    options.extend([
+        {'exten': '%s,1,Answer()' % settings['voicemail_main_extension']},
+        {'same': 'n,VoiceMailMain(${CALLERID(num)}@%s)' % settings['voicemail_context']},
+        {'same': 'n,Hangup()'},
+    ])
+    for queue in directory.queues:
+        if queue['ok'] and not _is_blank(queue['extension']):
+            options.append({'exten': '%s,1,Goto(%s,s,1)' % (queue['extension'], queue_context(queue['name']))})
+    for menu in directory.ivr:
+        if menu['ok'] and not _is_blank(menu['extension']):
+            options.append({'exten': '%s,1,Goto(%s,s,1)' % (menu['extension'], ivr_context(menu['name']))})
+    sections = [{'name': internal, 'exclusive': True, 'options': options}]
+
+    stations: dict = {}
+    for user in phone_users:
+        context = directory.contexts.get(user['department'])
+        if context:
+            stations.setdefault(context, []).extend(_station(user['extension'], settings))
+    seen = {internal}
+    for department in directory.departments:
+        context = department['context']
+        if context in seen:
+            continue
+        seen.add(context)
+        sections.append({'name': context, 'exclusive': True,
+                         'options': [{'include': internal}] + stations.get(context, [])})
+    return sections
+
+
+# ---- queues.conf and queue contexts
+
+def queue_sections(directory: Directory) -> list:
+    """queues.conf: a section per queue, static members ``member => PJSIP/EXT`` in order."""
+    sections = []
+    for queue in directory.queues:
+        if not queue['ok']:
+            continue
+        options = [{'strategy': queue['strategy']}, {'timeout': int(queue['timeout'] or 15)}]
+        options.extend({key: value} for key, value in queue['options'].items())
+        options.append({'member': ['PJSIP/%s' % m for m in queue['members']]})
+        sections.append({'name': queue['name'], 'exclusive': True, 'options': options})
+    return sections
+
+
+def queue_dialplan(directory: Directory, defaults: t.Any = None) -> list:
+    """extensions.conf: a ``queue-NAME`` context per queue (answer, queue, then voicemail or hang up)."""
+    settings = asterisk_settings(defaults)
+    sections = []
+    for queue in directory.queues:
+        if not queue['ok']:
+            continue
+        options = [{'exten': 's,1,Answer()'}, {'same': 'n,Queue(%s)' % queue['name']}]
+        if not _is_blank(queue['fallback_voicemail']):
+            box = '%s@%s' % (queue['fallback_voicemail'], settings['voicemail_context'])
+            options.append({'same': 'n,VoiceMail(%s,u)' % box})
+        options.append({'same': 'n,Hangup()'})
+        sections.append({'name': queue_context(queue['name']), 'exclusive': True, 'options': options})
+    return sections
+
+
+# ---- IVR contexts
+
+def _ivr_application(target: str, settings: dict) -> str:
+    kind, _sep, value = target.partition(':')
+    if kind == 'queue':
+        return 'Goto(%s,s,1)' % queue_context(value)
+    if kind == 'ext':
+        return 'Goto(%s,%s,1)' % (settings['internal_context'], value)
+    if kind == 'voicemail':
+        return 'VoiceMail(%s@%s,u)' % (value, settings['voicemail_context'])
+    return 'Goto(%s,s,1)' % ivr_context(value)
+
+
+def ivr_contexts(directory: Directory, defaults: t.Any = None) -> list:
+    """extensions.conf: an ``ivr-NAME`` context per menu: greeting, wait for a digit, one extension per option."""
+    settings = asterisk_settings(defaults)
+    sections = []
+    for menu in directory.ivr:
+        if not menu['ok']:
+            continue
+        options = [
+            {'exten': 's,1,Answer()'},
+            {'same': 'n,Set(TIMEOUT(digit)=3)'},
+            {'same': 'n,Background(%s)' % (menu['greeting'] or 'vm-enter-num-to-call')},
+            {'same': 'n,WaitExten(%s)' % int(menu['wait'] or 5)},
+        ]
+        for digit, target in menu['options'].items():
+            options.append({'exten': '%s,1,%s' % (digit, _ivr_application(target, settings))})
+        options.extend([
+            {'exten': 'i,1,Playback(pbx-invalid)'},
+            {'same': 'n,Goto(s,1)'},
+            {'exten': 't,1,Hangup()'},
+        ])
+        sections.append({'name': ivr_context(menu['name']), 'exclusive': True, 'options': options})
+    return sections
+
+
+# --------------------------------------------------------------------------- role checks
+
+def _directory_of(directory: t.Any) -> t.Optional[Directory]:
+    """The ``{users, departments, domain}`` mapping the roles pass, loaded; None when undefined."""
+    if not isinstance(directory, dict) or directory.get('users') is None:
+        return None
+    return load_directory(directory.get('users'), directory.get('departments') or [], directory.get('domain'))
+
+
+def _string_setting(settings: dict, key: str) -> str:
+    value = settings.get(key)
+    return value if isinstance(value, str) else ''
+
+
+def _mailbox_errors(boxes: t.Any, domains: list) -> t.Tuple[list, set]:
+    errors: list = []
+    known: set = set()
+    for index, box in enumerate(_as_list(boxes, 'postfix_virtual_mailboxes', errors)):
+        where = 'postfix_virtual_mailboxes[%d]' % index
+        if not is_address(box, mailbox=True):
+            errors.append('%s: %s is not a valid mailbox address' % (where, _shown(box)))
+        elif box.split('@')[1] not in domains:
+            errors.append("%s: '%s' is in domain '%s', which is not in postfix_virtual_mailbox_domains"
+                          % (where, box, box.split('@')[1]))
+        elif box in known:
+            errors.append("%s: duplicate mailbox '%s'" % (where, box))
+        known.add(box if isinstance(box, str) else '')
+    return errors, known
+
+
+def _alias_errors(alias_map: t.Any, domains: list, boxes: set) -> list:
+    if not isinstance(alias_map, dict):
+        return ['postfix_virtual_aliases: must be a mapping address -> list of targets']
+    errors = []
+    known = boxes | set(alias_map)
+    for alias, targets in alias_map.items():
+        where = "postfix_virtual_aliases['%s']" % (alias,)
+        target_list = [targets] if isinstance(targets, str) else (targets if isinstance(targets, list) else [])
+        if not is_address(alias, mailbox=True):
+            errors.append('%s: %s is not a valid mail address' % (where, _shown(alias)))
+        elif alias.split('@')[1] not in domains:
+            errors.append("%s: domain '%s' is not in postfix_virtual_mailbox_domains" % (where, alias.split('@')[1]))
+        elif alias in boxes:
+            errors.append("%s: '%s' is also a mailbox" % (where, alias))
+        if not [target for target in target_list if target]:
+            errors.append('%s: points to nothing (no target)' % where)
+        for tindex, target in enumerate(target_list):
+            if not is_address(target):
+                errors.append('%s[%d]: %s is not a valid mail address' % (where, tindex, _shown(target)))
+            elif target.split('@')[1] in domains and target not in known:
+                errors.append("%s[%d]: '%s' is neither a mailbox nor an alias" % (where, tindex, target))
+    return errors
+
+
+def _relay_errors(settings: dict) -> list:
+    errors = []
+    relayhost = _string_setting(settings, 'relayhost')
+    if not relayhost:
+        return errors
+    if not is_hostname(relayhost):
+        errors.append("postfix_relayhost: %s must be a bare host name (no brackets, no port)" % _shown(relayhost))
+    port = settings.get('relayhost_port')
+    if isinstance(port, bool) or not str(port).isdigit() or not 0 < int(port) < 65536:
+        errors.append('postfix_relayhost_port: %s is not a port number' % _shown(port))
+    username = _string_setting(settings, 'relayhost_username')
+    password = _string_setting(settings, 'relayhost_password')
+    if username and not password:
+        errors.append('postfix_relayhost_password: missing (postfix_relayhost_username is set)')
+    if password and not username:
+        errors.append('postfix_relayhost_username: missing (postfix_relayhost_password is set)')
+    return errors
+
+
+def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
+    """Every problem of the postfix role's input; [] when valid.
+
+    ``settings`` maps the ``postfix_*`` variables without their prefix (``myhostname``,
+    ``profile``...); ``directory`` is ``{users, departments, domain}`` (users None when
+    the inventory has no directory). A mailhub derives its mailboxes and lists from the
+    directory, so the directory's common and mail rules are checked with it.
+    """
+    if not isinstance(settings, dict):
+        return ['postfix_errors: the settings must be a mapping']
+    errors = []
+    for key, what in (('myhostname', 'host name'), ('mydomain', 'domain name')):
+        if not is_hostname(settings.get(key)):
+            errors.append('postfix_%s: %s is not a valid %s' % (key, _shown(settings.get(key)), what))
+    if settings.get('profile') == 'satellite':
+        mailhub = _string_setting(settings, 'mailhub')
+        if not mailhub:
+            errors.append('postfix_mailhub: required with postfix_profile=satellite (for example "[mail.inpp.cd]:25")')
+        elif not MAILHUB_RE.match(mailhub):
+            errors.append('postfix_mailhub: %s is not host, [host] or [host]:port' % _shown(mailhub))
+    else:
+        loaded = _directory_of(directory)
+        if loaded is not None:
+            errors.extend(loaded.errors_for('mail'))
+        domains = _as_list(settings.get('virtual_mailbox_domains'), 'postfix_virtual_mailbox_domains', errors)
+        for index, domain in enumerate(domains):
+            if not is_domain(domain):
+                errors.append('postfix_virtual_mailbox_domains[%d]: %s is not a valid domain name' % (index, _shown(domain)))
+            elif domain in (settings.get('myhostname'), 'localhost'):
+                errors.append("postfix_virtual_mailbox_domains[%d]: '%s' is also in mydestination" % (index, domain))
+            elif domain in domains[:index]:
+                errors.append("postfix_virtual_mailbox_domains[%d]: duplicate '%s'" % (index, domain))
+        box_errors, boxes = _mailbox_errors(settings.get('virtual_mailboxes'), domains)
+        errors.extend(box_errors)
+        errors.extend(_alias_errors(settings.get('virtual_aliases'), domains, boxes))
+        catchall = _string_setting(settings, 'catchall')
+        if catchall and not is_address(catchall, mailbox=True):
+            errors.append('postfix_catchall: %s is not a valid mail address' % _shown(catchall))
+        elif catchall and catchall not in boxes:
+            errors.append("postfix_catchall: '%s' is not one of postfix_virtual_mailboxes" % catchall)
+        root_alias = _string_setting(settings, 'root_alias')
+        if root_alias and not is_address(root_alias):
+            errors.append('postfix_root_alias: %s is not a valid mail address' % _shown(root_alias))
+        errors.extend(_relay_errors(settings))
+        logins = _as_list(settings.get('submission_any_sender_logins'), 'postfix_submission_any_sender_logins', errors)
+        for index, login in enumerate(logins):
+            if not isinstance(login, str) or not SASL_LOGIN_RE.match(login):
+                errors.append('postfix_submission_any_sender_logins[%d]: %s is not a login name' % (index, _shown(login)))
+    extra = settings.get('extra_parameters') or {}
+    for name in extra if isinstance(extra, dict) else ():
+        if not isinstance(name, str) or not POSTFIX_PARAMETER_RE.match(name):
+            errors.append('postfix_extra_parameters: %s is not a parameter name' % _shown(name))
+    return errors
+
+
+def _dovecot_user_errors(index: int, user: t.Any, domains: list, seen: dict) -> list:
+    where = 'dovecot_users[%d]' % index
+    if not isinstance(user, dict):
+        return ['%s: must be a mapping, got %s' % (where, type(user).__name__)]
+    errors = []
+    address = user.get('address')
+    if _is_blank(address):
+        errors.append('%s.address: missing' % where)
+    elif not is_address(address, mailbox=True):
+        errors.append('%s.address: %s is not a valid mail address' % (where, _shown(address)))
+    elif address.split('@')[1] not in domains:
+        errors.append("%s.address: domain '%s' is not declared in dovecot_domains %s" % (where, address.split('@')[1], domains))
+    elif address in seen:
+        errors.append("%s.address: duplicate mailbox '%s' (already %s)" % (where, address, seen[address]))
+    else:
+        seen[address] = where
+    if _is_blank(user.get('password_hash')):
+        errors.append('%s.password_hash: missing (a mailbox needs a password hash)' % where)
+    else:
+        error = hash_error(user['password_hash'])
+        if error:
+            errors.append('%s.password_hash: %s' % (where, error))
+    if not _is_blank(user.get('name')):
+        error = text_error(user['name'])
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+    if not _is_blank(user.get('quota')):
+        error = quota_error(user['quota'])
+        if error:
+            errors.append('%s.quota: %s' % (where, error))
+    if user.get('vacation') is not None:
+        errors.extend(vacation_errors(user['vacation'], '%s.vacation' % where))
+    return errors
+
+
+def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
+    """Every problem of the dovecot role's input; [] when valid.
+
+    ``settings`` maps the ``dovecot_*`` variables without their prefix (``domains``,
+    ``users``, ``quota``); with a directory,
+    its common and mail rules are checked too (the default users derive from it, and a
+    user the derivation leaves out must not go unnoticed).
+    """
+    if not isinstance(settings, dict):
+        return ['dovecot_errors: the settings must be a mapping']
+    errors = []
+    loaded = _directory_of(directory)
+    if loaded is not None:
+        errors.extend(loaded.errors_for('mail'))
+    domains = _as_list(settings.get('domains'), 'dovecot_domains', errors)
+    if not domains:
+        errors.append('dovecot_domains: empty (define telecom_domain or dovecot_domains)')
+    for index, domain in enumerate(domains):
+        if not is_domain(domain):
+            errors.append('dovecot_domains[%d]: %s is not a valid domain name' % (index, _shown(domain)))
+    quota = settings.get('quota')
+    if not _is_blank(quota):
+        error = quota_error(quota)
+        if error:
+            errors.append('dovecot_quota: %s' % error)
+    seen: dict = {}
+    for index, user in enumerate(_as_list(settings.get('users'), 'dovecot_users', errors)):
+        errors.extend(_dovecot_user_errors(index, user, domains, seen))
+    return errors
+
+
+def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
+                    domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None) -> list:
+    """Every problem of the asterisk role's input (users, departments, queues, IVR, settings); [] when valid.
+
+    Each rule runs once, on what the role consumes: the directory's common rules and the
+    telephony rules, never the mail rules (a PBX does not need password hashes).
+    """
+    return load_call_center(users, departments, queues, ivr, domain, users_name, defaults).errors_for('phone')

@@ -1,0 +1,106 @@
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/site.yml checks the whole inventory before any host changes.
+
+The inventory is the lab's group_vars on two hosts that cannot be reached (SSH to
+127.0.0.1 port 1): the pre-flight runs on the controller only, so a bad PBX user must
+stop the run with a message naming the field, and the mail host must never be contacted.
+The valid inventory passes the pre-flight and the run then moves on to the mail host,
+which proves the failure above comes from the directory and not from the unreachable hosts.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+HOSTS = """
+all:
+  vars:
+    ansible_host: 127.0.0.1
+    ansible_port: 1
+    ansible_connection: ssh
+    ansible_ssh_common_args: -o ConnectTimeout=2
+  children:
+    mail:
+      hosts:
+        mail-x:
+    pbx:
+      hosts:
+        pbx-x:
+"""
+
+
+@pytest.fixture(name='inventory')
+def inventory_fixture(tmp_path):
+    shutil.copytree(ROOT / 'inventories' / 'lab' / 'group_vars', tmp_path / 'group_vars')
+    (tmp_path / 'hosts.yml').write_text(HOSTS)
+    return tmp_path
+
+
+def _site(inventory, *args, extra=None):
+    collections = ROOT / 'build'
+    if not (collections / 'ansible_collections' / 'inpp' / 'telecom').exists():
+        pytest.skip('the collection is not linked into build/ (make link)')
+    command = [str(pathlib.Path(sys.executable).parent / 'ansible-playbook'), '-i', str(inventory / 'hosts.yml'),
+               str(ROOT / 'playbooks' / 'site.yml'), *args]
+    if extra:
+        extra_file = inventory / 'extra.json'
+        extra_file.write_text(json.dumps(extra))
+        command += ['-e', '@%s' % extra_file]
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
+               ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_HOME=str(inventory / 'ansible-home'))
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
+    return run.returncode, run.stdout + run.stderr
+
+
+def _directory(inventory, **changes):
+    """The lab directory with fields of its second user (extension 1002) changed."""
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    directory = yaml.safe_load((inventory / 'group_vars' / 'all' / 'directory.yml').read_text())
+    directory['telecom_users'][1].update(changes)
+    return directory
+
+
+@pytest.mark.parametrize('check_mode', [False, True], ids=['run', 'check'])
+def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, check_mode):
+    """A weak PIN only matters to the PBX: the mail host passes its checks, and still nothing runs on it."""
+    code, out = _site(inventory, *(['--check', '--diff'] if check_mode else []),
+                      extra=_directory(inventory, voicemail_pin='1234'))
+    assert code != 0, out[-3000:]
+    assert 'telecom_users[1].voicemail_pin: is a plain sequence of digits' in out, out[-3000:]
+    assert "'1234'" not in out  # the message names the field, never the secret
+    # Nothing after the pre-flight ran: no play on the mail host, no connection to any host.
+    assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
+    assert re.search(r'^mail-x\s+: ok=\d+\s+changed=0\s+unreachable=0\s+failed=0', out, re.M), out[-1500:]
+    assert re.search(r'^pbx-x\s+: .*failed=1', out, re.M), out[-1500:]
+
+
+def test_a_directory_error_is_reported_by_every_host_that_uses_it(inventory):
+    code, out = _site(inventory, extra=_directory(inventory, extension=1002))
+    assert code != 0
+    message = 'telecom_users[1].extension: is the number 1002 in YAML: quote it'
+    assert out.count(message) >= 2, out[-3000:]  # the mail host's Postfix and the PBX's Asterisk
+    assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
+
+
+def test_a_mail_error_is_reported_by_the_mail_host(inventory):
+    code, out = _site(inventory, '--check', extra={'postfix_relayhost': '[smtp.isp.example]:587'})
+    assert code != 0
+    assert "postfix_relayhost: '[smtp.isp.example]:587' must be a bare host name" in out, out[-3000:]
+    assert 'PLAY [Mail servers]' not in out
+
+
+def test_the_lab_inventory_passes_the_pre_flight(inventory):
+    code, out = _site(inventory)
+    assert code != 0  # the hosts do not exist...
+    assert 'PLAY [Mail servers]' in out and 'UNREACHABLE' in out, out[-3000:]  # ...but the pre-flight passed
+    assert not re.search(r'^(mail|pbx)-x\s+: .*failed=[1-9]', out, re.M), out[-1500:]
