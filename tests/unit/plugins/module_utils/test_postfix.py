@@ -272,5 +272,5 @@ def test_render_map_value_keeps_unicode_spaces():
 
 def test_case_collisions_and_postmap_warnings():
     assert pf.case_collisions(['Info@x', 'b', 'info@x', 'INFO@X', 'Info@x']) == [['Info@x', 'info@x', 'INFO@X']]
-    assert pf.postmap_warnings('/usr/sbin/postmap: warning: /etc/postfix/virtual, line 2: duplicate entry: "a"\n'
-                            'noise\n') == ['postmap: /etc/postfix/virtual, line 2: duplicate entry: "a"']
+    stderr = '/usr/sbin/postmap: warning: /etc/postfix/virtual, line 2: duplicate entry: "a"\nnoise\n'
+    assert pf.postmap_warnings(stderr) == ['postmap: /etc/postfix/virtual, line 2: duplicate entry: "a"']

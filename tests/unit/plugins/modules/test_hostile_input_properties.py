@@ -106,4 +106,3 @@ def test_postconf_validation_lets_no_control_character_through(name, value, opti
         texts += list(entry['options']) + list(entry['options'].values())
     assert not any(CONTROL_CHARACTERS.search(text) for text in texts)
     assert re.match(r'^[A-Za-z0-9_]+$', name)
-
