@@ -435,22 +435,10 @@ def render_map_value(value: t.Any, where: str = 'value') -> str:
     values that are not scalars.
     """
     if isinstance(value, (list, tuple)):
-        items = [_map_scalar(item, '%s[%d]' % (where, index)).strip(MAP_BLANKS)
+        items = [checked_scalar(item, '%s[%d]' % (where, index)).strip(MAP_BLANKS)
                  for index, item in enumerate(value)]
         return ', '.join(items)
-    return ' '.join(word for word in _MAP_BLANKS_RE.split(_map_scalar(value, where)) if word)
-
-
-def _map_scalar(value: t.Any, where: str) -> str:
-    if isinstance(value, (dict, list, tuple, set)):
-        raise ValueError('%s: values must be scalars (string, number, boolean), got %s'
-                         % (where, type(value).__name__))
-    text = _scalar(value)
-    match = CONTROL_CHARACTERS.search(text)
-    if match:
-        raise ValueError('%s: control character %r is not allowed (line breaks, NUL and other control '
-                         'characters are refused)' % (where, match.group()))
-    return text
+    return ' '.join(word for word in _MAP_BLANKS_RE.split(checked_scalar(value, where)) if word)
 
 
 def update_map(items: list, entries: dict, state: str = 'present', exclusive: bool = False,
