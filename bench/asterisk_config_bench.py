@@ -31,26 +31,15 @@ import argparse
 import gc
 import json
 import os
-import pathlib
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BUILD = ROOT / 'build'
-VENV_BIN = ROOT / '.venv' / 'bin'
+from benchlib import BUILD, ansible_env, ensure_link, machine, run_json_playbook, span
+
 OPTIONS_PER_USER = 14
-
-
-def ensure_link() -> None:
-    """build/ansible_collections/inpp/telecom -> repository root (as `make link`)."""
-    link = BUILD / 'ansible_collections' / 'inpp' / 'telecom'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(pathlib.Path('../../..'))
 
 
 def user_sections(count: int, first: int = 1000):
@@ -127,70 +116,41 @@ def module_process(count: int, repeat: int = 3) -> dict:
 
 
 def run_playbook(playbook: str, extra_vars_file: str, workdir: str) -> list:
-    """Run a playbook; return [(task name, duration s, changed)] from the JSON callback."""
-    env = dict(os.environ)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(BUILD),
-        'ANSIBLE_HOME': str(ROOT / '.cache' / 'ansible'),
-        'ANSIBLE_STDOUT_CALLBACK': 'ansible.posix.json',
-        'ANSIBLE_PIPELINING': 'true',
-        'ANSIBLE_LOCALHOST_WARNING': 'false',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_FORCE_COLOR': '0',
-    })
-    proc = subprocess.run(
-        [str(VENV_BIN / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook,
-         '-e', '@' + extra_vars_file],
-        cwd=workdir, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError('ansible-playbook failed:\n%s\n%s' % (proc.stdout[-3000:], proc.stderr[-3000:]))
-    data = json.loads(proc.stdout[proc.stdout.index('{'):])
+    """Run a playbook on localhost; return [(task name, duration s, changed)] from the JSON callback."""
+    env = ansible_env(ANSIBLE_PIPELINING='true', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+    data = run_json_playbook(['-i', 'localhost,', '-c', 'local', playbook, '-e', '@' + extra_vars_file],
+                             cwd=workdir, env=env)
     out = []
     for task in data['plays'][0]['tasks']:
-        dur = task['task']['duration']
-        start = _ts(dur['start'])
-        end = _ts(dur['end'])
         host = task['hosts']['localhost']
-        out.append((task['task']['name'], end - start, bool(host.get('changed'))))
+        out.append((task['task']['name'], span(task['task']['duration']), bool(host.get('changed'))))
     return out
 
 
-def _ts(text: str) -> float:
-    from datetime import datetime
-    return datetime.strptime(text, '%Y-%m-%dT%H:%M:%S.%fZ').timestamp()
+def twice(task: str) -> str:
+    """*task* (YAML lines of a task body) as a first apply, the no-change rerun, and an assert on it."""
+    return ('    - name: first apply\n' + task + '    - name: no-change rerun\n' + task
+            + '      register: rerun\n'
+              '    - name: rerun must not change\n'
+              '      ansible.builtin.assert:\n'
+              '        that: not rerun.changed\n')
 
 
-PLAYBOOK_MODULE = """
-- name: asterisk_config benchmark
+PLAYBOOK_HEAD = """- name: %s
   hosts: localhost
   gather_facts: false
   tasks:
-    - name: baseline ping
+"""
+
+PLAYBOOK_MODULE = PLAYBOOK_HEAD % 'asterisk_config benchmark' + """    - name: baseline ping
       ansible.builtin.ping:
-    - name: first apply
-      inpp.telecom.asterisk_config:
+""" + twice("""      inpp.telecom.asterisk_config:
         path: "{{ bench_dir }}/pjsip.conf"
         purge: true
         sections: "{{ bench_sections }}"
-    - name: no-change rerun
-      inpp.telecom.asterisk_config:
-        path: "{{ bench_dir }}/pjsip.conf"
-        purge: true
-        sections: "{{ bench_sections }}"
-      register: rerun
-    - name: rerun must not change
-      ansible.builtin.assert:
-        that: not rerun.changed
-"""
+""")
 
-PLAYBOOK_INI = """
-- name: ini_file loop benchmark
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: first apply
-      community.general.ini_file:
+PLAYBOOK_INI = PLAYBOOK_HEAD % 'ini_file loop benchmark' + twice("""      community.general.ini_file:
         path: "{{ bench_dir }}/pjsip-ini.conf"
         section: "{{ item.section }}"
         option: "{{ item.option }}"
@@ -199,21 +159,7 @@ PLAYBOOK_INI = """
       loop: "{{ bench_items }}"
       loop_control:
         label: "{{ item.section }}.{{ item.option }}"
-    - name: no-change rerun
-      community.general.ini_file:
-        path: "{{ bench_dir }}/pjsip-ini.conf"
-        section: "{{ item.section }}"
-        option: "{{ item.option }}"
-        value: "{{ item.value }}"
-        no_extra_spaces: true
-      loop: "{{ bench_items }}"
-      loop_control:
-        label: "{{ item.section }}.{{ item.option }}"
-      register: rerun
-    - name: rerun must not change
-      ansible.builtin.assert:
-        that: not rerun.changed
-"""
+""")
 
 
 def under_ansible(count: int, items: bool = False) -> dict:
@@ -238,25 +184,6 @@ def under_ansible(count: int, items: bool = False) -> dict:
         if 'baseline ping' in durations:
             out['ping_s'] = durations['baseline ping']
         return out
-
-
-def machine() -> dict:
-    cpu = ''
-    try:
-        with open('/proc/cpuinfo', encoding='utf-8') as handle:
-            cpu = next(line.split(':', 1)[1].strip() for line in handle if line.startswith('model name'))
-    except (OSError, StopIteration):
-        pass
-    version = subprocess.run([str(VENV_BIN / 'ansible'), '--version'], capture_output=True, text=True,
-                             check=False).stdout.splitlines()[0]
-    mem = ''
-    try:
-        with open('/proc/meminfo', encoding='utf-8') as handle:
-            mem = '%.1f GiB' % (int(handle.readline().split()[1]) / 1024 / 1024)
-    except OSError:
-        pass
-    return {'nproc': os.cpu_count(), 'cpu': cpu, 'loadavg': os.getloadavg(), 'memory': mem, 'python': platform.python_version(),
-            'ansible': version, 'kernel': platform.release(), 'os': platform.platform()}
 
 
 def main() -> int:

@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
-# Asterisk config engine benchmark (figures for docs/benchmarks.md; not a test).
-#   bench/run.sh [--users 100,1000,2000,5000] [--ini-users 5,10] [--json FILE]   (~17 min, mostly the ini_file loop)
+# Benchmarks (figures for docs/benchmarks.md; not tests). With no argument, both documented runs:
+#   bench/run.sh engine [--users 100,1000,2000,5000] [--ini-users 5,10] [--json FILE]
+#       asterisk_config against an ini_file loop, on localhost (~17 min, mostly the ini_file loop)
+#   bench/run.sh site [--users 10,1000] [--seed 12] [--lock FILE] [--json FILE] [--no-restore]
+#       no-change re-run of playbooks/site.yml on the container lab (make lab) with 10 and 1,000
+#       users (~15 min); --lock FILE flocks FILE around each converge + re-run (shared lab)
+# Options given without a benchmark name go to the engine benchmark, as before.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-exec "$ROOT/.venv/bin/python" "$ROOT/bench/asterisk_config_bench.py" "$@"
+PY="$ROOT/.venv/bin/python"
+case "${1:-all}" in
+    engine) shift; exec "$PY" "$ROOT/bench/asterisk_config_bench.py" "$@" ;;
+    site) shift; exec "$PY" "$ROOT/bench/site_rerun_bench.py" "$@" ;;
+    all) "$PY" "$ROOT/bench/asterisk_config_bench.py"
+         exec "$PY" "$ROOT/bench/site_rerun_bench.py" ;;
+    *) exec "$PY" "$ROOT/bench/asterisk_config_bench.py" "$@" ;;
+esac
