@@ -246,6 +246,25 @@ def _as_list(value: t.Any, field: str, errors: list) -> list:
     return value
 
 
+def _entries(value: t.Any, field: str, errors: list) -> t.Iterator[t.Tuple[str, dict]]:
+    """``(where, entry)`` for each mapping of a list input; any other entry is reported."""
+    for index, entry in enumerate(_as_list(value, field, errors)):
+        where = '%s[%d]' % (field, index)
+        if isinstance(entry, dict):
+            yield where, entry
+        else:
+            errors.append('%s: must be a mapping, got %s' % (where, type(entry).__name__))
+
+
+def _object_name_error(name: t.Any, seen: dict) -> t.Optional[str]:
+    """Departments, queues and menus: a name usable as a section or context, unique among its kind."""
+    if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
+        return '%s must be letters, digits, _ or -' % _shown(name)
+    if name in seen:
+        return "duplicate '%s' (already %s)" % (name, seen[name])
+    return None
+
+
 # --------------------------------------------------------------------------- the directory
 
 class Directory:
@@ -287,20 +306,11 @@ class Directory:
 def _load_departments(directory: Directory, departments: t.Any) -> None:
     errors = directory.errors['common']
     names: dict = {}
-    for index, department in enumerate(_as_list(departments, directory.departments_name, errors)):
-        where = '%s[%d]' % (directory.departments_name, index)
-        if not isinstance(department, dict):
-            errors.append('%s: must be a mapping, got %s' % (where, type(department).__name__))
-            continue
+    for where, department in _entries(departments, directory.departments_name, errors):
         name = department.get('name')
-        if _is_blank(name):
-            errors.append('%s.name: missing' % where)
-            continue
-        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
-            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
-            continue
-        if name in names:
-            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, names[name]))
+        error = 'missing' if _is_blank(name) else _object_name_error(name, names)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
             continue
         names[name] = where
         context = department.get('context')
@@ -318,6 +328,26 @@ def _load_departments(directory: Directory, departments: t.Any) -> None:
                 errors.append("%s.list: '%s' is not in telecom_domain '%s'" % (where, address, directory.domain))
                 address = None
         directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where})
+
+
+def _mailbox_field_errors(entry: dict, where: str, hash_key: str, hint: str) -> list:
+    """The fields of a mailbox (password hash, quota, vacation), for a directory user and a
+    ``dovecot_users`` entry alike."""
+    errors = []
+    password_hash = entry.get(hash_key)
+    if _is_blank(password_hash):
+        errors.append('%s.%s: missing (a mailbox needs a password hash; %s)' % (where, hash_key, hint))
+    else:
+        error = hash_error(password_hash)
+        if error:
+            errors.append('%s.%s: %s' % (where, hash_key, error))
+    if not _is_blank(entry.get('quota')):
+        error = quota_error(entry['quota'])
+        if error:
+            errors.append('%s.quota: %s' % (where, error))
+    if entry.get('vacation') is not None:
+        errors.extend(vacation_errors(entry['vacation'], '%s.vacation' % where))
+    return errors
 
 
 def _identity_errors(user: dict, where: str, seen_logins: dict) -> list:
@@ -389,20 +419,7 @@ def _load_user(directory: Directory, index: int, user: t.Any, seen: dict) -> Non
 
     mail_before = len(mail)
     if flags['mail']:
-        password_hash = user.get('mail_password_hash')
-        if _is_blank(password_hash):
-            mail.append('%s.mail_password_hash: missing (a mailbox needs a password hash; set mail: false for none)'
-                        % where)
-        else:
-            error = hash_error(password_hash)
-            if error:
-                mail.append('%s.mail_password_hash: %s' % (where, error))
-        if not _is_blank(user.get('quota')):
-            error = quota_error(user['quota'])
-            if error:
-                mail.append('%s.quota: %s' % (where, error))
-        if user.get('vacation') is not None:
-            mail.extend(vacation_errors(user['vacation'], '%s.vacation' % where))
+        mail.extend(_mailbox_field_errors(user, where, 'mail_password_hash', 'set mail: false for none'))
     mail_ok = len(mail) == mail_before
 
     phone_before = len(phone)
@@ -510,19 +527,14 @@ def _load_queues(directory: Directory, queues: t.Any) -> None:
     errors = directory.errors['phone']
     extensions = {u['extension'] for u in directory.users if u['extension'] is not None}
     names: dict = {}
-    for index, queue in enumerate(_as_list(queues, 'asterisk_queues', errors)):
-        where = 'asterisk_queues[%d]' % index
-        if not isinstance(queue, dict):
-            errors.append('%s: must be a mapping, got %s' % (where, type(queue).__name__))
-            continue
+    for where, queue in _entries(queues, 'asterisk_queues', errors):
         before = len(errors)
         name = queue.get('name')
-        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
-            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
-        elif name in names:
-            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, names[name]))
-        elif name == 'general':
-            errors.append("%s.name: 'general' is reserved in queues.conf" % where)
+        error = _object_name_error(name, names)
+        if not error and name == 'general':
+            error = "'general' is reserved in queues.conf"
+        if error:
+            errors.append('%s.name: %s' % (where, error))
         else:
             names[name] = where
         strategy = queue.get('strategy') or 'ringall'
@@ -584,20 +596,15 @@ def _ivr_target_reference_error(target: str, directory: Directory, ivr_names: se
 
 def _load_ivr(directory: Directory, ivr: t.Any) -> None:
     errors = directory.errors['phone']
-    menus = _as_list(ivr, 'asterisk_ivr', errors)
+    menus = ivr if isinstance(ivr, list) else []
     ivr_names = {m['name'] for m in menus if isinstance(m, dict) and isinstance(m.get('name'), str)}
     seen: dict = {}
-    for index, menu in enumerate(menus):
-        where = 'asterisk_ivr[%d]' % index
-        if not isinstance(menu, dict):
-            errors.append('%s: must be a mapping, got %s' % (where, type(menu).__name__))
-            continue
+    for where, menu in _entries(ivr, 'asterisk_ivr', errors):
         before = len(errors)
         name = menu.get('name')
-        if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
-            errors.append('%s.name: %s must be letters, digits, _ or -' % (where, _shown(name)))
-        elif name in seen:
-            errors.append("%s.name: duplicate '%s' (already %s)" % (where, name, seen[name]))
+        error = _object_name_error(name, seen)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
         else:
             seen[name] = where
         greeting = menu.get('greeting')
@@ -1035,10 +1042,7 @@ def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
     return errors
 
 
-def _dovecot_user_errors(index: int, user: t.Any, domains: list, seen: dict) -> list:
-    where = 'dovecot_users[%d]' % index
-    if not isinstance(user, dict):
-        return ['%s: must be a mapping, got %s' % (where, type(user).__name__)]
+def _dovecot_user_errors(where: str, user: dict, domains: list, seen: dict) -> list:
     errors = []
     address = user.get('address')
     if _is_blank(address):
@@ -1051,22 +1055,11 @@ def _dovecot_user_errors(index: int, user: t.Any, domains: list, seen: dict) -> 
         errors.append("%s.address: duplicate mailbox '%s' (already %s)" % (where, address, seen[address]))
     else:
         seen[address] = where
-    if _is_blank(user.get('password_hash')):
-        errors.append('%s.password_hash: missing (a mailbox needs a password hash)' % where)
-    else:
-        error = hash_error(user['password_hash'])
-        if error:
-            errors.append('%s.password_hash: %s' % (where, error))
     if not _is_blank(user.get('name')):
         error = text_error(user['name'])
         if error:
             errors.append('%s.name: %s' % (where, error))
-    if not _is_blank(user.get('quota')):
-        error = quota_error(user['quota'])
-        if error:
-            errors.append('%s.quota: %s' % (where, error))
-    if user.get('vacation') is not None:
-        errors.extend(vacation_errors(user['vacation'], '%s.vacation' % where))
+    errors.extend(_mailbox_field_errors(user, where, 'password_hash', 'clear-text passwords are refused'))
     return errors
 
 
@@ -1096,8 +1089,8 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
         if error:
             errors.append('dovecot_quota: %s' % error)
     seen: dict = {}
-    for index, user in enumerate(_as_list(settings.get('users'), 'dovecot_users', errors)):
-        errors.extend(_dovecot_user_errors(index, user, domains, seen))
+    for where, user in _entries(settings.get('users'), 'dovecot_users', errors):
+        errors.extend(_dovecot_user_errors(where, user, domains, seen))
     return errors
 
 

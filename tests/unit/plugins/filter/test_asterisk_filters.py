@@ -92,7 +92,7 @@ def test_pjsip_department_without_context_uses_its_name_and_no_voicemail_no_mail
 
 def test_pjsip_defaults_override_transport_and_codecs():
     sections = pjsip_sections(USERS[:1], None, {'transport_bind': '127.0.0.1:5070', 'codecs': ['alaw'],
-                                              'max_contacts': 3, 'internal_context': 'interne'})
+                                                'max_contacts': 3, 'internal_context': 'interne'})
     assert {'bind': '127.0.0.1:5070'} in sections[0]['options']
     assert {'allow': ['alaw']} in sections[1]['options']
     assert {'max_contacts': 3} in sections[3]['options']
