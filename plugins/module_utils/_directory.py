@@ -120,6 +120,15 @@ def is_address(value: t.Any, mailbox: bool = False) -> bool:
     return bool(local_re.match(local)) and is_domain(domain)
 
 
+def _kind(value: t.Any) -> str:
+    """The YAML kind of a value, for messages (Ansible hands over subclasses of str, dict...)."""
+    for kind, name in ((bool, 'a boolean'), (int, 'a number'), (float, 'a number'), (str, 'text'),
+                       (dict, 'a mapping'), (list, 'a list')):
+        if isinstance(value, kind):
+            return name
+    return 'null' if value is None else type(value).__name__
+
+
 def _shown(value: t.Any) -> str:
     """A value as quoted in a message: repr-like for text, so control characters show as escapes."""
     if isinstance(value, str):
@@ -130,7 +139,7 @@ def _shown(value: t.Any) -> str:
 def text_error(value: t.Any, multiline: bool = False) -> t.Optional[str]:
     """Free text (names, subjects, options): a string without control characters or line breaks."""
     if not isinstance(value, str):
-        return 'must be text, got %s' % type(value).__name__
+        return 'must be text, got %s' % _kind(value)
     pattern = BODY_CONTROL_RE if multiline else CONTROL_RE
     if pattern.search(value):
         if multiline:
@@ -241,7 +250,7 @@ def _as_list(value: t.Any, field: str, errors: list) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.append('%s: must be a list, got %s' % (field, type(value).__name__))
+        errors.append('%s: must be a list, got %s' % (field, _kind(value)))
         return []
     return value
 
@@ -253,7 +262,7 @@ def _entries(value: t.Any, field: str, errors: list) -> t.Iterator[t.Tuple[str, 
         if isinstance(entry, dict):
             yield where, entry
         else:
-            errors.append('%s: must be a mapping, got %s' % (where, type(entry).__name__))
+            errors.append('%s: must be a mapping, got %s' % (where, _kind(entry)))
 
 
 def _object_name_error(name: t.Any, seen: dict) -> t.Optional[str]:
@@ -359,7 +368,7 @@ def _identity_errors(user: dict, where: str, seen_logins: dict) -> list:
     if _is_blank(login):
         errors.append('%s.login: missing' % where)
     elif not isinstance(login, str):
-        errors.append('%s.login: must be text, got %s' % (where, type(login).__name__))
+        errors.append('%s.login: must be text, got %s' % (where, _kind(login)))
     elif login.lower() in seen_logins:
         errors.append("%s.login: duplicate '%s' (already %s, logins are compared without case)"
                       % (where, login, seen_logins[login.lower()]))
@@ -380,12 +389,8 @@ def _identity_errors(user: dict, where: str, seen_logins: dict) -> list:
     return errors
 
 
-def _load_user(directory: Directory, index: int, user: t.Any, seen: dict) -> None:
-    where = '%s[%d]' % (directory.users_name, index)
+def _load_user(directory: Directory, where: str, user: dict, seen: dict) -> None:
     common, mail, phone = (directory.errors[k] for k in ('common', 'mail', 'phone'))
-    if not isinstance(user, dict):
-        common.append('%s: must be a mapping, got %s' % (where, type(user).__name__))
-        return
     before = len(common)
     common.extend(_identity_errors(user, where, seen['login']))
     flags = {}
@@ -472,8 +477,8 @@ def load_directory(users: t.Any, departments: t.Any = None, domain: t.Any = None
         directory.errors['common'].append('telecom_domain: %s is not a valid domain name (lowercase)' % _shown(domain))
     _load_departments(directory, departments)
     seen: dict = {'login': {}, 'extension': {}}
-    for index, user in enumerate(_as_list(users, users_name, directory.errors['common'])):
-        _load_user(directory, index, user, seen)
+    for where, user in _entries(users, users_name, directory.errors['common']):
+        _load_user(directory, where, user, seen)
     return directory
 
 

@@ -31,6 +31,22 @@ CASES = {
         'dovecot_users[4].password_hash: missing',
         'dovecot_users[5].password_hash: not a {SCHEME}hash value',
     ]),
+    # The directory itself, as the dovecot role derives its mailboxes from it (the one model's rules).
+    'directory': ('inpp.telecom.dovecot', {
+        'telecom_users': [
+            {'name': 'Daddy\nNzinga', 'login': 'Daddy.Nzinga', 'mail_password_hash': '{CRYPT}$6$salt$hash'},
+            {'name': 'Daddy Nzinga', 'login': 'daddy.nzinga', 'mail_password_hash': HASH,
+             'vacation': {'subject': 'Absent\nBcc: everyone@example.org', 'body': 'Back on Monday.\nDaddy'}},
+            'not a user',
+        ],
+    }, [
+        "telecom_users[0].login: 'Daddy.Nzinga' has capitals: write it in lowercase ('daddy.nzinga')",
+        'telecom_users[0].name: contains a line break',
+        'telecom_users[0].mail_password_hash: not a {SCHEME}hash value',
+        "telecom_users[1].login: duplicate 'daddy.nzinga' (already telecom_users[0]",
+        'telecom_users[1].vacation.subject: contains a line break',
+        'telecom_users[2]: must be a mapping, got text',
+    ]),
     'postfix': ('inpp.telecom.postfix', {
         'postfix_virtual_aliases': {'empty@inpp.cd': [], 'contact@inpp.cd': ['paul.lukusa@inpp.cd']},
     }, [

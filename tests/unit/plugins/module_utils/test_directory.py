@@ -61,7 +61,7 @@ def test_the_sample_directory_is_valid():
                                                   "telecom_users[0], logins are compared without case)"),
     (lambda u: u[1].update(login='daddy.nzinga'), "telecom_users[1].login: duplicate 'daddy.nzinga'"),
     (lambda u: u[0].update(login='daddy+tag'), "telecom_users[0].login: 'daddy+tag' is not a valid mailbox name"),
-    (lambda u: u[0].update(login=42), 'telecom_users[0].login: must be text, got int'),
+    (lambda u: u[0].update(login=42), 'telecom_users[0].login: must be text, got a number'),
     (lambda u: u[0].pop('name'), 'telecom_users[0].name: missing'),
     (lambda u: u[0].update(name='Daddy\nNzinga'), 'telecom_users[0].name: contains a line break'),
     (lambda u: u[0].update(name='Daddy\x00'), 'telecom_users[0].name: contains a line break or another control'),
@@ -109,8 +109,8 @@ def test_the_sample_directory_is_valid():
     (lambda u: u[2].update(voicemail_email=True, mail=True, mail_password_hash=HASH),
      'telecom_users[2].voicemail_email: needs a voicemail box'),
     # non-mappings
-    (lambda u: u.append('daddy'), 'telecom_users[4]: must be a mapping, got str'),
-    (lambda u: u.append(None), 'telecom_users[4]: must be a mapping, got NoneType'),
+    (lambda u: u.append('daddy'), 'telecom_users[4]: must be a mapping, got text'),
+    (lambda u: u.append(None), 'telecom_users[4]: must be a mapping, got null'),
 ])
 def test_each_user_rule_names_its_field(mutate, expected):
     users = copy.deepcopy(USERS)
@@ -127,7 +127,7 @@ def test_each_user_rule_names_its_field(mutate, expected):
     (lambda d: d[0].update(list='direction@example.org'), "telecom_departments[0].list: 'direction@example.org' is "
                                                           "not in telecom_domain 'inpp.cd'"),
     (lambda d: d[0].update(list='not-an-address'), "telecom_departments[0].list: 'not-an-address' is not a valid"),
-    (lambda d: d.append(['direction']), 'telecom_departments[3]: must be a mapping, got list'),
+    (lambda d: d.append(['direction']), 'telecom_departments[3]: must be a mapping, got a list'),
 ])
 def test_each_department_rule_names_its_field(mutate, expected):
     departments = copy.deepcopy(DEPARTMENTS)
@@ -152,7 +152,7 @@ def test_each_department_rule_names_its_field(mutate, expected):
     (lambda q, i: q[0]['options'].update({'announce': 'a\nb'}), 'asterisk_queues[0].options.announce: contains a '
                                                                 'line break'),
     (lambda q, i: q[0]['options'].update({'Bad Key': 'x'}), "asterisk_queues[0].options: 'Bad Key' is not a"),
-    (lambda q, i: q.append(3), 'asterisk_queues[1]: must be a mapping, got int'),
+    (lambda q, i: q.append(3), 'asterisk_queues[1]: must be a mapping, got a number'),
     (lambda q, i: i[0]['options'].update({'3': 'queue:nope'}), "asterisk_ivr[0].options.3: unknown queue 'nope'"),
     (lambda q, i: i[0]['options'].update({'3': 'ext:1999'}), "asterisk_ivr[0].options.3: unknown extension '1999'"),
     (lambda q, i: i[0]['options'].update({'3': 'voicemail:1003'}), "asterisk_ivr[0].options.3: unknown voicemail "
@@ -295,7 +295,7 @@ POSTFIX = {
     ({'virtual_mailbox_domains': ['inpp.cd', 'mail.inpp.cd']}, "postfix_virtual_mailbox_domains[1]: 'mail.inpp.cd' "
                                                                "is also in mydestination"),
     ({'virtual_mailbox_domains': ['inpp.cd', 'inpp.cd']}, "postfix_virtual_mailbox_domains[1]: duplicate 'inpp.cd'"),
-    ({'virtual_mailbox_domains': 'inpp.cd'}, 'postfix_virtual_mailbox_domains: must be a list, got str'),
+    ({'virtual_mailbox_domains': 'inpp.cd'}, 'postfix_virtual_mailbox_domains: must be a list, got text'),
     ({'virtual_mailboxes': ['daddy.nzinga@inpp.cd', 'daddy.nzinga@inpp.cd']},
      "postfix_virtual_mailboxes[1]: duplicate mailbox 'daddy.nzinga@inpp.cd'"),
     ({'virtual_mailboxes': ['a+b@inpp.cd']}, "postfix_virtual_mailboxes[0]: 'a+b@inpp.cd' is not a valid mailbox"),
@@ -362,7 +362,7 @@ DOVECOT = {'domains': ['inpp.cd'], 'quota': '1G', 'users': [
     (lambda d: d['users'][0].update(name='a:b\n'), 'dovecot_users[0].name: contains a line break'),
     (lambda d: d['users'][1].update(quota='lots'), "dovecot_users[1].quota: 'lots' is not a size"),
     (lambda d: d['users'][1]['vacation'].pop('subject'), 'dovecot_users[1].vacation.subject: missing'),
-    (lambda d: d['users'].append('x'), 'dovecot_users[2]: must be a mapping, got str'),
+    (lambda d: d['users'].append('x'), 'dovecot_users[2]: must be a mapping, got text'),
 ])
 def test_each_dovecot_rule_names_its_field(mutate, expected):
     settings_ = copy.deepcopy(DOVECOT)
