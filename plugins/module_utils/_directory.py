@@ -92,14 +92,6 @@ ASTERISK_DEFAULTS = {
 }
 
 
-class DirectoryError(ValueError):
-    """Raised by the derivations that must not run on invalid input (they carry the errors)."""
-
-    def __init__(self, errors: list) -> None:
-        super().__init__('; '.join(errors))
-        self.errors = errors
-
-
 # --------------------------------------------------------------------------- single-value rules
 # Each returns None when the value is fine, else the message without the field name.
 
@@ -148,7 +140,7 @@ def text_error(value: t.Any, multiline: bool = False) -> t.Optional[str]:
     return None
 
 
-def digits_error(value: t.Any, pattern: t.Pattern, what: str, secret: bool = False) -> t.Optional[str]:
+def digits_error(value: t.Any, pattern: re.Pattern, what: str, secret: bool = False) -> t.Optional[str]:
     """Extensions and PINs: quoted digit strings. A YAML number loses leading zeros (0100 loads as 64)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return 'must be %s as a quoted string' % what
