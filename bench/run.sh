@@ -4,7 +4,7 @@
 #       asterisk_config against an ini_file loop, on localhost (~17 min, mostly the ini_file loop)
 #   bench/run.sh site [--users 10,1000] [--seed 12] [--lock FILE] [--json FILE] [--no-restore]
 #       no-change re-run of playbooks/site.yml on the container lab (make lab) with 10 and 1,000
-#       users (~15 min); --lock FILE flocks FILE around each converge + re-run (shared lab)
+#       users (~15 min); --lock FILE holds an flock on FILE for the whole run (shared lab)
 # Options given without a benchmark name go to the engine benchmark, as before.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
