@@ -24,7 +24,7 @@ export PY_COLORS                := 0
 export PATH                     := $(BIN):$(PATH)
 
 .PHONY: help venv docker images link sanity units lint yamllint ansible-lint build-check \
-        molecule test lab lab-test lab-destroy bench changelog clean
+        ee-context molecule test lab lab-test lab-destroy bench changelog clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -79,6 +79,15 @@ lint: yamllint ansible-lint ## yamllint + ansible-lint (production profile)
 build-check: venv ## build the collection tarball, install it fresh, call a module by FQCN
 	scripts/check-build.sh
 
+ee-context: venv ## execution environment build context (ansible-builder create) in build/ee/context
+	rm -rf $(BUILD)/ee
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/ee/dist . >/dev/null
+	cp $(BUILD)/ee/dist/inpp-telecom-*.tar.gz $(BUILD)/ee/inpp-telecom.tar.gz
+	$(BIN)/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee/context \
+	    --output-filename Containerfile
+	test -s $(BUILD)/ee/context/Containerfile
+	test -s $(BUILD)/ee/context/_build/collections/inpp-telecom.tar.gz
+
 # ---------------------------------------------------------------- behaviour
 molecule: venv images link ## Molecule scenarios (SCENARIOS="mail ...")
 	for s in $(SCENARIOS); do \
@@ -88,7 +97,7 @@ molecule: venv images link ## Molecule scenarios (SCENARIOS="mail ...")
 	    echo "== scenario $$s took $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: venv images sanity units lint build-check molecule lab-test ## everything CI runs
+test: venv images sanity units lint build-check ee-context molecule lab-test ## everything CI runs
 	@echo "make test: all gates passed"
 
 lab: venv images link ## start the lab hosts and converge playbooks/site.yml on inventories/lab
