@@ -260,6 +260,7 @@ msg:
 '''
 
 import gc
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
@@ -311,8 +312,6 @@ def edit(module: AnsibleModule, path: str, target: str) -> Dict[str, Any]:
     """Read, compute and (unless in check mode) write; the caller holds the lock."""
     params = module.params
     before = read_text(target)
-    if before is None and not params['create'] and any(s['state'] == 'present' for s in params['sections']):
-        module.fail_json(msg='Destination %s does not exist and create is false' % path)
 
     # Parsing allocates one object per line (100k for 5,000 PJSIP users) and
     # none of them form cycles; the cyclic collector would only rescan them
@@ -364,6 +363,10 @@ def main() -> None:
     path = module.params['path']
     try:
         target = resolve_target(path)
+        if not module.params['create'] and not os.path.exists(target) and any(
+                s['state'] == 'present' for s in module.params['sections']):
+            # Before the lock, whose file would otherwise be the only thing this run creates.
+            module.fail_json(msg='Destination %s does not exist and create is false' % path)
         # Check mode writes nothing, so it takes no lock (and creates no lock file).
         with locked(target, enabled=not module.check_mode):
             out = edit(module, path, target)

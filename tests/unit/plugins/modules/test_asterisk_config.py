@@ -59,8 +59,9 @@ def test_check_mode_and_diff_do_not_write(tmp_path, run):
 
 
 def test_missing_file_with_create_false_fails(tmp_path, run):
-    result = run({'path': str(tmp_path / 'x.conf'), 'create': False, 'sections': USER})
+    result = run({'path': str(tmp_path / 'etc' / 'x.conf'), 'create': False, 'sections': USER})
     assert result['failed'] is True and 'does not exist' in result['msg']
+    assert os.listdir(tmp_path) == []
 
 
 def test_absent_on_missing_file_creates_nothing(tmp_path, run):
