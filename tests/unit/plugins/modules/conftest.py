@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import multiprocessing
+import os
+import sys
 
 import pytest
 
@@ -31,4 +35,37 @@ def run_module(capsys, monkeypatch):
             with pytest.raises(SystemExit):
                 module.main()
         return json.loads(capsys.readouterr().out)
+    return run
+
+
+def _main_in_child(module, args):
+    """Run *module*'s main() in a forked child; exit 0 when it exited without failing."""
+    sys.stdout = io.StringIO()
+    with patch_module_args(args):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    try:
+        failed = json.loads(sys.stdout.getvalue()).get('failed')
+    except ValueError:
+        failed = True
+    os._exit(1 if failed else 0)
+
+
+@pytest.fixture
+def run_concurrently():
+    """``run_concurrently(module, [args, ...])`` -> the exit codes of one forked run of main() per args.
+
+    The runs start together, as parallel plays would. Forked children inherit
+    the test's monkeypatches (stubbed commands, a slowed-down edit step).
+    """
+    def run(module, many_args):
+        ctx = multiprocessing.get_context('fork')
+        children = [ctx.Process(target=_main_in_child, args=(module, args)) for args in many_args]
+        for child in children:
+            child.start()
+        for child in children:
+            child.join(60)
+        return [child.exitcode for child in children]
     return run

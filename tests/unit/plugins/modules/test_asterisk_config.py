@@ -5,21 +5,15 @@
 
 from __future__ import annotations
 
-import io
-import json
-import multiprocessing
 import os
 import pathlib
 import re
 import socket
 import stat
-import sys
 import tempfile
 import time
 
 import pytest
-
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.inpp.telecom.plugins.module_utils._asterisk_conf import MARKER
 from ansible_collections.inpp.telecom.plugins.modules import asterisk_config
@@ -291,8 +285,8 @@ def test_validate_needs_the_file_placeholder(tmp_path, run):
 
 # --------------------------------------------------------------------- concurrency (issue 7)
 
-def _run_in_child(path, index):
-    """One module run in a forked process; exits 0 when the module exited without failing."""
+def test_ten_concurrent_runs_keep_all_sections(tmp_path, monkeypatch, run_concurrently):
+    path = str(tmp_path / 'pjsip.conf')
     # A slow edit between the read and the write: without a lock every run
     # reads the same text and the last rename wins.
     compute = asterisk_config.compute
@@ -301,25 +295,8 @@ def _run_in_child(path, index):
         result = compute(*args, **kwargs)
         time.sleep(0.05)
         return result
-    asterisk_config.compute = slow_compute
-    sys.stdout = io.StringIO()
-    args = {'path': path, 'sections': [{'name': 'user%d' % index, 'options': [{'n': index}]}]}
-    with patch_module_args(args):
-        try:
-            asterisk_config.main()
-        except SystemExit:
-            pass
-    os._exit(1 if json.loads(sys.stdout.getvalue()).get('failed') else 0)
-
-
-def test_ten_concurrent_runs_keep_all_sections(tmp_path):
-    path = str(tmp_path / 'pjsip.conf')
-    ctx = multiprocessing.get_context('fork')
-    children = [ctx.Process(target=_run_in_child, args=(path, i)) for i in range(10)]
-    for child in children:
-        child.start()
-    for child in children:
-        child.join(60)
-    assert [child.exitcode for child in children] == [0] * 10
+    monkeypatch.setattr(asterisk_config, 'compute', slow_compute)
+    many_args = [{'path': path, 'sections': [{'name': 'user%d' % i, 'options': [{'n': i}]}]} for i in range(10)]
+    assert run_concurrently(asterisk_config, many_args) == [0] * 10
     text = pathlib.Path(path).read_text()
     assert sorted(re.findall(r'^\[(user\d+)\]', text, re.M)) == sorted('user%d' % i for i in range(10))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 
 import pytest
 
@@ -319,3 +320,21 @@ def test_fifo_master_cf_is_refused(fake, run, tmp_path):
     result = run({'parameters': {'relayhost': 'new'}, 'masters': [SUBMISSION]})
     assert result['failed'] is True and 'is a FIFO, not a regular file' in result['msg']
     assert stat.S_ISFIFO(os.lstat(tmp_path / 'master.cf').st_mode)
+
+
+def test_ten_concurrent_runs_keep_all_parameters(fake, tmp_path, monkeypatch, run_concurrently):
+    """Ten parallel runs, each setting its own main.cf parameter: all ten end in main.cf."""
+    pc = fake(main={'relayhost': 'old'}, master='smtp inet n - y - - smtpd\n')
+    # A slow edit between reading main.cf into the staging copy and writing it
+    # back: without the locks every run starts from the same text.
+    run_edits = postconf.run_edits
+
+    def slow_run_edits(*args, **kwargs):
+        time.sleep(0.05)
+        return run_edits(*args, **kwargs)
+    monkeypatch.setattr(postconf, 'run_edits', slow_run_edits)
+    many_args = [{'parameters': {'inpp_parameter_%d' % i: 'value%d' % i}, 'allow_unknown': True,
+                  'config_dir': str(tmp_path)} for i in range(10)]
+    assert run_concurrently(postconf, many_args) == [0] * 10
+    expected = dict(('inpp_parameter_%d' % i, 'value%d' % i) for i in range(10))
+    assert pc.main == dict(expected, relayhost='old')

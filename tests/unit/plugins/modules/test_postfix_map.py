@@ -9,6 +9,7 @@ import fcntl
 import json
 import os
 import stat
+import time
 
 import pytest
 
@@ -272,3 +273,21 @@ def test_lock_is_held_while_editing(tmp_path, run, commands, monkeypatch):
     monkeypatch.setattr(postfix_map, 'read_text', read_text)
     assert run({'path': str(path), 'entries': {'b': '2'}})['changed'] is True
     assert seen == [str(path)]
+
+
+def test_ten_concurrent_runs_keep_all_entries(tmp_path, commands, monkeypatch, run_concurrently):
+    """Ten parallel runs, each adding its own key to one table: all ten end in the file."""
+    path = tmp_path / 'virtual'
+    path.write_text('# one entry per mailbox\n')
+    # A slow edit between the read and the write: without the lock every run
+    # reads the same text and the last rename wins.
+    render_map = postfix_map.render_map
+
+    def slow_render_map(*args, **kwargs):
+        time.sleep(0.05)
+        return render_map(*args, **kwargs)
+    monkeypatch.setattr(postfix_map, 'render_map', slow_render_map)
+    many_args = [{'path': str(path), 'entries': {'user%d@inpp.cd' % i: 'OK'}} for i in range(10)]
+    assert run_concurrently(postfix_map, many_args) == [0] * 10
+    keys = [line.split()[0] for line in path.read_text().splitlines()[1:]]
+    assert sorted(keys) == sorted('user%d@inpp.cd' % i for i in range(10))
