@@ -121,8 +121,9 @@ def lock_path(target: str) -> str:
 def locked(target: str, enabled: bool = True) -> t.Iterator[None]:
     """Hold an exclusive lock for edits of *target* (a resolved path).
 
-    ``enabled=False`` (check mode) takes no lock and creates no file. The lock
-    file is the only trace a run leaves when it changes nothing.
+    ``enabled=False`` takes no lock and creates no file: check mode, and a run
+    with nothing to remove from a missing file (the modules decide). Otherwise
+    the lock file is the only trace a run leaves when it changes nothing.
     """
     if not enabled:
         yield

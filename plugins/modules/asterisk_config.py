@@ -36,6 +36,8 @@ description:
   - Concurrent runs on the same file (parallel plays, several hosts sharing a file system) are serialized by an
     exclusive lock (C(flock)) on a hidden lock file beside the target, C(.<name>.lock), held from the read to the
     atomic rename, so no edit is lost. The lock file stays (it is empty); check mode takes no lock.
+  - On a missing file, a call that adds no section (only O(sections[].state=absent), O(purge), or no sections) has
+    nothing to do - it reports no change and creates nothing, neither the file, nor its directory, nor a lock file.
   - Does not reload Asterisk; notify a handler using M(inpp.telecom.asterisk_command) with the narrowest reload
     (C(pjsip reload), C(dialplan reload), ...).
 author:
@@ -137,7 +139,7 @@ options:
     description:
       - Command to check the new file before it replaces the original, like M(ansible.builtin.lineinfile)'s
         O(ansible.builtin.lineinfile#module:validate). C(%s) stands for the temporary file, which sits in the
-        target's directory.
+        target's directory; a command without C(%s) is refused.
       - The command is split like a shell would split it and run without a shell (no pipes, no redirections).
       - When it exits non-zero the module fails and the original file is left unchanged.
     type: str
@@ -308,10 +310,9 @@ def compute(text: Optional[str], path: str, sections: List[Dict[str, Any]],
     return doc.render(), result
 
 
-def edit(module: AnsibleModule, path: str, target: str) -> Dict[str, Any]:
-    """Read, compute and (unless in check mode) write; the caller holds the lock."""
+def edit(module: AnsibleModule, path: str, target: str, before: Optional[str]) -> Dict[str, Any]:
+    """Compute and (unless in check mode) write *target*, whose text is *before*; the caller holds the lock."""
     params = module.params
-    before = read_text(target)
 
     # Parsing allocates one object per line (100k for 5,000 PJSIP users) and
     # none of them form cycles; the cyclic collector would only rescan them
@@ -363,13 +364,18 @@ def main() -> None:
     path = module.params['path']
     try:
         target = resolve_target(path)
-        if not module.params['create'] and not os.path.exists(target) and any(
-                s['state'] == 'present' for s in module.params['sections']):
+        adds = any(s['state'] == 'present' for s in module.params['sections'])
+        missing = not os.path.lexists(target)
+        if missing and adds and not module.params['create']:
             # Before the lock, whose file would otherwise be the only thing this run creates.
             module.fail_json(msg='Destination %s does not exist and create is false' % path)
+        # Nothing to add to a missing file leaves nothing to do: no lock
+        # either, whose file (and directory) would be all the run leaves.
+        nothing_to_do = missing and not adds
         # Check mode writes nothing, so it takes no lock (and creates no lock file).
-        with locked(target, enabled=not module.check_mode):
-            out = edit(module, path, target)
+        with locked(target, enabled=not (module.check_mode or nothing_to_do)):
+            before = None if nothing_to_do else read_text(target)
+            out = edit(module, path, target, before)
     except TextFileError as exc:
         module.fail_json(msg=str(exc))
     if len(module.params['sections']) > INVOCATION_ECHO_LIMIT:

@@ -23,13 +23,18 @@ description:
     example C(parameters.relayhost) or C(masters[1].private)).
   - Refuses control characters in names and values (line breaks, carriage returns, NUL, the other C0 controls,
     DEL, C1 controls and the Unicode line/paragraph separators; a tab is a blank), values that are not scalars (a
-    mapping, a list inside a list), C(master.cf) columns that are not what Postfix accepts, and C(-o) overrides
-    whose name is not a parameter name or whose value has unbalanced C({ }).
+    mapping, a list inside a list), parameter names that are not Postfix names (and, unless O(allow_unknown=true),
+    names Postfix does not know), a service listed twice or without a command, C(master.cf) columns that are not
+    what Postfix accepts, and C(-o) overrides whose name is not a parameter name or whose value has unbalanced
+    C({ }).
   - A C(main.cf) or C(master.cf) that is a symbolic link is edited at its target, and stays a link (C(postconf -e)
     alone would replace the link with a plain file). A directory, device, FIFO or socket in their place is refused
     and left alone; a permission problem is an error naming the file.
   - Concurrent runs serialize on exclusive locks (C(flock)) on hidden files beside C(main.cf) and C(master.cf)
-    (C(.main.cf.lock), C(.master.cf.lock)), held from the first read to the last write. Check mode takes no lock.
+    (C(.main.cf.lock), C(.master.cf.lock)), always taken in that order and held from the first read to the last
+    write, so no change is lost. The lock files stay (they are empty); check mode takes no lock.
+  - When neither C(main.cf) nor C(master.cf) exists, a call that only removes (O(state=absent), services with
+    O(masters[].state=absent)) has nothing to do - it reports no change and creates nothing, not even a lock file.
   - Does not reload Postfix; notify a handler that runs C(postfix check) then C(postfix reload).
 author:
   - INPP infrastructure team (@inpp-cd)
@@ -422,12 +427,19 @@ def main():
     config_dir = postconf.config_directory()
     try:
         targets = dict((name, resolve_target(os.path.join(config_dir, name))) for name in CONFIG_FILES)
+        # Removals when neither file exists have nothing to do: no lock
+        # either, whose files would be all the run leaves.
+        removes_only = (module.params['state'] == 'absent' or not desired) and not any(masters.values())
+        nothing_to_do = removes_only and not any(os.path.lexists(target) for target in targets.values())
         with contextlib.ExitStack() as stack:
             # Parallel plays serialize from the first read to the last write;
             # always main.cf then master.cf, so two runs cannot deadlock.
             for name in CONFIG_FILES:
-                stack.enter_context(locked(targets[name], enabled=not module.check_mode))
-            current, changes, master_changes = compute(module, postconf, desired, masters, config_dir)
+                stack.enter_context(locked(targets[name], enabled=not (module.check_mode or nothing_to_do)))
+            if nothing_to_do:
+                current, changes, master_changes = {}, {'set': {}, 'remove': []}, []
+            else:
+                current, changes, master_changes = compute(module, postconf, desired, masters, config_dir)
             changed = bool(changes['set'] or changes['remove'] or master_changes)
             result = dict(
                 changed=changed,

@@ -35,7 +35,10 @@ description:
     O(path), where Postfix looks for it; O(mode) and the other file attributes apply to the target. A path that is a
     directory, device, FIFO or socket is refused and left alone; a permission problem is an error naming the file.
   - Concurrent runs on the same table are serialized by an exclusive lock (C(flock)) on a hidden file beside the
-    target, C(.<name>.lock), held from the read through the rebuild, so no entry is lost. Check mode takes no lock.
+    target, C(.<name>.lock), held from the read through the rebuild, so no entry is lost. The lock file stays (it is
+    empty); check mode takes no lock.
+  - O(state=absent) on a missing table has nothing to remove - it reports no change and creates nothing, neither the
+    table, nor its directory, nor a lock file, nor a database.
 author:
   - INPP infrastructure team (@inpp-cd)
 extends_documentation_fragment:
@@ -295,12 +298,11 @@ def rebuild(module, argv, source, database):
         os.chmod(database, os.stat(source).st_mode & 0o7777)
 
 
-def edit(module, entries, map_type, target):
-    """Read, update, write and rebuild; the caller holds the lock beside *target*."""
+def edit(module, entries, map_type, target, before):
+    """Update, write and rebuild *target*, whose text is *before*; the caller holds the lock beside it."""
     params = module.params
     path = params['path']
     alias = params['kind'] == 'alias'
-    before = read_text(target)
     items = parse_map(before, alias=alias)
     new_items, report = update_map(items, entries, params['state'], params['exclusive'], alias=alias)
     if params['state'] == 'present':
@@ -380,9 +382,13 @@ def main():
     map_type = resolve_map_type(module)
     try:
         target = resolve_target(params['path'])
+        # Removing entries from a missing table has nothing to do: no lock
+        # either, whose file (and directory) would be all the run leaves.
+        nothing_to_remove = params['state'] == 'absent' and not os.path.lexists(target)
         # Check mode writes nothing, so it takes no lock (and creates no lock file).
-        with locked(target, enabled=not module.check_mode):
-            result = edit(module, entries, map_type, target)
+        with locked(target, enabled=not (module.check_mode or nothing_to_remove)):
+            before = None if nothing_to_remove else read_text(target)
+            result = edit(module, entries, map_type, target, before)
     except TextFileError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)

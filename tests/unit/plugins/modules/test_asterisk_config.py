@@ -58,10 +58,18 @@ def test_missing_file_with_create_false_fails(tmp_path, run):
     assert os.listdir(tmp_path) == []
 
 
-def test_absent_on_missing_file_creates_nothing(tmp_path, run):
-    path = tmp_path / 'x.conf'
-    result = run({'path': str(path), 'sections': [{'name': 'a', 'state': 'absent'}]})
-    assert result['changed'] is False and not path.exists()
+@pytest.mark.parametrize('args', [
+    {'sections': [{'name': 'a', 'state': 'absent'}]},
+    {'sections': [{'name': 'a', 'state': 'absent'}], 'purge': True},
+    {'sections': []},
+])
+def test_nothing_to_do_on_a_missing_file_creates_nothing(tmp_path, run, args):
+    """No file, no directory, no lock file: a run with nothing to remove leaves no trace."""
+    path = tmp_path / 'etc' / 'x.conf'
+    result = run(dict(args, path=str(path)), diff=True)
+    assert result['changed'] is False and result['sections_removed'] == []
+    assert result['diff']['before'] == result['diff']['after'] == ''
+    assert os.listdir(tmp_path) == []
 
 
 def test_malformed_file_fails_with_line_and_is_untouched(tmp_path, run):

@@ -187,6 +187,20 @@ def test_absent(fake, run, tmp_path):
     assert run({'parameters': {'relayhost': None}, 'state': 'absent'})['changed'] is False
 
 
+@pytest.mark.parametrize('args', [
+    {'parameters': {'relayhost': ''}, 'state': 'absent'},
+    {'masters': [{'service': 'submission', 'state': 'absent'}]},
+])
+def test_removal_without_main_and_master_cf_creates_nothing(fake, run_module, tmp_path, args):
+    """No main.cf nor master.cf: nothing to remove, and no lock file (or any file) appears."""
+    fake()
+    config_dir = tmp_path / 'postfix'
+    config_dir.mkdir()
+    result = run_module(postconf, dict(args, config_dir=str(config_dir)), diff=True)
+    assert result['changed'] is False and result['removed_parameters'] == [] and result['changed_masters'] == []
+    assert os.listdir(config_dir) == []
+
+
 def test_invalid_parameter_name(fake, run, tmp_path):
     fake()
     result = run({'parameters': {'bad name': 'x'}, 'allow_unknown': True})

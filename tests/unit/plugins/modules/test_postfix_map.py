@@ -128,6 +128,17 @@ def test_absent_with_list(tmp_path, run, commands):
     assert result['removed'] == ['a'] and path.read_text() == 'b 2\n'
 
 
+@pytest.mark.parametrize('entries', [['a'], {}])
+def test_absent_on_a_missing_file_creates_nothing(tmp_path, run, commands, entries):
+    """Nothing to remove: unchanged, and no directory, lock file, source or database appears."""
+    calls, _state = commands
+    path = tmp_path / 'postfix' / 'virtual'
+    result = run({'path': str(path), 'entries': entries, 'state': 'absent'}, diff=True)
+    assert result['changed'] is False and result['removed'] == [] and result['rebuilt'] is False
+    assert result['diff']['before'] == result['diff']['after'] == ''
+    assert os.listdir(tmp_path) == [] and builds(calls) == []
+
+
 def test_alias_kind_uses_postalias(tmp_path, run, commands):
     calls, _state = commands
     path = tmp_path / 'aliases'
