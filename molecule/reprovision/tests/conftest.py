@@ -39,9 +39,10 @@ class Evidence:
 
     def recap(self, name: str) -> dict:
         """{host: {'ok': n, 'changed': n, ...}} from the PLAY RECAP of a run."""
-        recap = self.log(name).split('PLAY RECAP', 1)[1]
+        # The recap's host lines end at the first blank line (profile_tasks' TASKS RECAP follows).
+        recap = self.log(name).split('PLAY RECAP', 1)[1].split('\n\n', 1)[0]
         return {match.group(1): {key: int(value) for key, value in re.findall(r'(\w+)=(\d+)', match.group(2))}
-                for match in re.finditer(r'^(\S+)\s+:\s+(.*)$', recap, re.M)}
+                for match in re.finditer(r'^(\S+)\s+:\s+(ok=.*)$', recap, re.M)}
 
 
 @pytest.fixture(scope='session')
