@@ -104,3 +104,11 @@ def test_the_lab_inventory_passes_the_pre_flight(inventory):
     assert code != 0  # the hosts do not exist...
     assert 'PLAY [Mail servers]' in out and 'UNREACHABLE' in out, out[-3000:]  # ...but the pre-flight passed
     assert not re.search(r'^(mail|pbx)-x\s+: .*failed=[1-9]', out, re.M), out[-1500:]
+
+
+def test_a_role_argument_type_error_stops_the_pre_flight(inventory):
+    """The roles' argument specs (types, choices) are checked in the pre-flight too, not only in the role plays."""
+    code, out = _site(inventory, extra={'asterisk_force_restart': 'perhaps'})
+    assert code != 0
+    assert 'asterisk_force_restart' in out and "Validating arguments against arg spec 'validate'" in out, out[-3000:]
+    assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
