@@ -103,6 +103,7 @@ test: venv images sanity units lint build-check ee-context molecule lab-test ## 
 lab: venv images link ## start the lab hosts and converge playbooks/site.yml on inventories/lab
 	$(BIN)/ansible-playbook playbooks/lab.yml
 	$(BIN)/ansible-playbook -i inventories/lab playbooks/site.yml
+	$(BIN)/ansible-playbook -i inventories/lab playbooks/backup.yml
 	@scripts/lab-info.sh
 
 lab-test: lab ## make lab, then: second converge changes nothing, real clients against the lab
