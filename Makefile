@@ -14,7 +14,7 @@ PYTHON      ?= python3.11
 BUILD       := $(ROOT)/build
 # build/ansible_collections/inpp/telecom -> the work tree, so FQCNs resolve to it.
 COLLECTIONS := $(BUILD)
-SCENARIOS   ?= preview mail pbx asterisk_engine
+SCENARIOS   ?= preview mail pbx asterisk_engine reprovision
 GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
