@@ -11,54 +11,33 @@ which proves the failure above comes from the directory and not from the unreach
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-HOSTS = """
-all:
-  vars:
-    ansible_host: 127.0.0.1
-    ansible_port: 1
-    ansible_connection: ssh
-    ansible_ssh_common_args: -o ConnectTimeout=2
-  children:
-    mail:
-      hosts:
-        mail-x:
-    pbx:
-      hosts:
-        pbx-x:
-"""
+SITE_HOSTS = {'mail': ['mail-x'], 'pbx': ['pbx-x']}
 
 
 @pytest.fixture(name='inventory')
 def inventory_fixture(tmp_path):
     shutil.copytree(ROOT / 'inventories' / 'lab' / 'group_vars', tmp_path / 'group_vars')
-    (tmp_path / 'hosts.yml').write_text(HOSTS)
     return tmp_path
 
 
-def _site(inventory, *args, extra=None):
-    collections = ROOT / 'build'
-    if not (collections / 'ansible_collections' / 'inpp' / 'telecom').exists():
-        pytest.skip('the collection is not linked into build/ (make link)')
-    command = [str(pathlib.Path(sys.executable).parent / 'ansible-playbook'), '-i', str(inventory / 'hosts.yml'),
-               str(ROOT / 'playbooks' / 'site.yml'), *args]
-    if extra:
-        extra_file = inventory / 'extra.json'
-        extra_file.write_text(json.dumps(extra))
-        command += ['-e', '@%s' % extra_file]
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
-               ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_HOME=str(inventory / 'ansible-home'))
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
-    return run.returncode, run.stdout + run.stderr
+@pytest.fixture(name='site')
+def site_fixture(inventory, run_playbook):
+    """site.yml on the unreachable mail-x and pbx-x: (exit code, output)."""
+    def site(*args, extra=None):
+        if extra:
+            extra_file = inventory / 'extra.json'
+            extra_file.write_text(json.dumps(extra))
+            args += ('-e', '@%s' % extra_file)
+        run = run_playbook('site.yml', SITE_HOSTS, *args, inventory=inventory)
+        return run.returncode, run.stdout + run.stderr
+    return site
 
 
 def _directory(inventory, **changes):
@@ -71,10 +50,10 @@ def _directory(inventory, **changes):
 
 
 @pytest.mark.parametrize('check_mode', [False, True], ids=['run', 'check'])
-def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, check_mode):
+def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, site, check_mode):
     """A weak PIN only matters to the PBX: the mail host passes its checks, and still nothing runs on it."""
-    code, out = _site(inventory, *(['--check', '--diff'] if check_mode else []),
-                      extra=_directory(inventory, voicemail_pin='1234'))
+    code, out = site(*(['--check', '--diff'] if check_mode else []),
+                     extra=_directory(inventory, voicemail_pin='1234'))
     assert code != 0, out[-3000:]
     assert 'telecom_users[1].voicemail_pin: is a plain sequence of digits' in out, out[-3000:]
     assert "'1234'" not in out  # the message names the field, never the secret
@@ -84,31 +63,31 @@ def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, ch
     assert re.search(r'^pbx-x\s+: .*failed=1', out, re.M), out[-1500:]
 
 
-def test_a_directory_error_is_reported_by_every_host_that_uses_it(inventory):
-    code, out = _site(inventory, extra=_directory(inventory, extension=1002))
+def test_a_directory_error_is_reported_by_every_host_that_uses_it(inventory, site):
+    code, out = site(extra=_directory(inventory, extension=1002))
     assert code != 0
     message = 'telecom_users[1].extension: is the number 1002 in YAML: quote it'
     assert out.count(message) >= 2, out[-3000:]  # the mail host's Postfix and the PBX's Asterisk
     assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
 
 
-def test_a_mail_error_is_reported_by_the_mail_host(inventory):
-    code, out = _site(inventory, '--check', extra={'postfix_relayhost': '[smtp.isp.example]:587'})
+def test_a_mail_error_is_reported_by_the_mail_host(site):
+    code, out = site('--check', extra={'postfix_relayhost': '[smtp.isp.example]:587'})
     assert code != 0
     assert "postfix_relayhost: '[smtp.isp.example]:587' must be a bare host name" in out, out[-3000:]
     assert 'PLAY [Mail servers]' not in out
 
 
-def test_the_lab_inventory_passes_the_pre_flight(inventory):
-    code, out = _site(inventory)
+def test_the_lab_inventory_passes_the_pre_flight(site):
+    code, out = site()
     assert code != 0  # the hosts do not exist...
     assert 'PLAY [Mail servers]' in out and 'UNREACHABLE' in out, out[-3000:]  # ...but the pre-flight passed
     assert not re.search(r'^(mail|pbx)-x\s+: .*failed=[1-9]', out, re.M), out[-1500:]
 
 
-def test_a_role_argument_type_error_stops_the_pre_flight(inventory):
+def test_a_role_argument_type_error_stops_the_pre_flight(site):
     """The roles' argument specs (types, choices) are checked in the pre-flight too, not only in the role plays."""
-    code, out = _site(inventory, extra={'asterisk_force_restart': 'perhaps'})
+    code, out = site(extra={'asterisk_force_restart': 'perhaps'})
     assert code != 0
     assert 'asterisk_force_restart' in out and "Validating arguments against arg spec 'validate'" in out, out[-3000:]
     assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]

@@ -128,56 +128,29 @@ def test_a_second_run_waits_for_nobody_and_fails(tree):
     assert not (tree / 'restic.log').exists()
 
 
-HOSTS = """
-all:
-  vars:
-    ansible_host: 127.0.0.1
-    ansible_port: 1
-    ansible_connection: ssh
-    ansible_ssh_common_args: -o ConnectTimeout=2
-  children:
-    mail:
-      hosts:
-        mail-x:
-%s
-"""
-BACKUP_GROUP = """    backup:
-      hosts:
-        backup-x:
-"""
+MAIL_ONLY = {'mail': ['mail-x']}
+WITH_BACKUP_HOST = {'mail': ['mail-x'], 'backup': ['backup-x']}
 
 
-def backup_playbook(tmp_path, hosts, *args):
-    collections = ROOT / 'build'
-    if not (collections / 'ansible_collections' / 'inpp' / 'telecom').exists():
-        pytest.skip('the collection is not linked into build/ (make link)')
-    (tmp_path / 'hosts.yml').write_text(hosts)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
-               ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_HOME=str(tmp_path / 'ansible-home'))
-    command = [str(pathlib.Path(sys.executable).parent / 'ansible-playbook'), '-i', str(tmp_path / 'hosts.yml'),
-               str(ROOT / 'playbooks' / 'backup.yml'), *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-
-
-def test_no_password_and_no_backup_host_stop_the_run_before_the_host_is_contacted(tmp_path):
-    result = backup_playbook(tmp_path, HOSTS % '')
+def test_no_password_and_no_backup_host_stop_the_run_before_the_host_is_contacted(run_playbook):
+    result = run_playbook('backup.yml', MAIL_ONLY)
     assert result.returncode != 0
     assert 'backup_password: missing' in result.stdout
     assert 'backup_server: no backup host' in result.stdout
     assert 'UNREACHABLE' not in result.stdout
 
 
-def test_bad_retention_is_named(tmp_path):
-    result = backup_playbook(tmp_path, HOSTS % BACKUP_GROUP, '-e', 'vault_backup_password=x',
-                             '-e', '{"backup_keep_daily": 0, "backup_keep_weekly": 0, "backup_keep_monthly": 0}',
-                             '--limit', 'mail-x')
+def test_bad_retention_is_named(run_playbook):
+    result = run_playbook('backup.yml', WITH_BACKUP_HOST, '-e', 'vault_backup_password=x',
+                          '-e', '{"backup_keep_daily": 0, "backup_keep_weekly": 0, "backup_keep_monthly": 0}',
+                          '--limit', 'mail-x')
     assert result.returncode != 0
     assert 'backup_keep_daily/backup_keep_weekly/backup_keep_monthly: all 0 would forget every snapshot' in result.stdout
     assert 'UNREACHABLE' not in result.stdout
 
 
-def test_valid_input_passes_the_check_and_reaches_for_the_host(tmp_path):
-    result = backup_playbook(tmp_path, HOSTS % BACKUP_GROUP, '-e', 'vault_backup_password=x', '--limit', 'mail-x')
+def test_valid_input_passes_the_check_and_reaches_for_the_host(run_playbook):
+    result = run_playbook('backup.yml', WITH_BACKUP_HOST, '-e', 'vault_backup_password=x', '--limit', 'mail-x')
     assert result.returncode != 0
     assert 'invalid input' not in result.stdout
     assert 'UNREACHABLE' in result.stdout
