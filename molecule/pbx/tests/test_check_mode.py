@@ -46,7 +46,7 @@ def test_invalid_directory_stops_before_any_change():
 def test_restart_is_refused_while_a_call_is_up():
     """A transport change needs a restart; with a call waiting in the queue the handler refuses it.
 
-    Runs in check mode: the handler's asterisk_info and assert run, nothing is written or restarted.
+    Runs in check mode: the handler's guard (asterisk_command's own) runs, nothing is written or restarted.
     """
     import testinfra
 
@@ -67,7 +67,8 @@ def test_restart_is_refused_while_a_call_is_up():
                              capture_output=True, text=True, env=dict(os.environ), check=False)
         out = run.stdout + run.stderr
         assert run.returncode != 0, out[-3000:]
-        assert '1 call(s) up: not restarting Asterisk' in out, out[-3000:]
+        assert "refusing 'core restart now': 1 active call(s)" in out, out[-3000:]
+        assert 'Refuse to restart Asterisk while calls are up' in out, out[-3000:]
     finally:
         host.run('pkill -x sipp')
         host.run("asterisk -rx 'channel request hangup all'")
