@@ -1036,7 +1036,23 @@ def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
     for name in extra if isinstance(extra, dict) else ():
         if not isinstance(name, str) or not POSTFIX_PARAMETER_RE.match(name):
             errors.append('postfix_extra_parameters: %s is not a parameter name' % _shown(name))
+    if settings.get('profile') != 'satellite':  # only the mailhub speaks TLS with the host's certificate
+        errors.extend(certificate_errors(settings))
     return errors
+
+
+def certificate_errors(settings: dict) -> list:
+    """The host's certificate (inpp.telecom.host_base): a supplied certificate needs its key, and the reverse.
+
+    ``settings`` holds ``tls_cert_file`` and ``tls_key_file`` (the ``host_base_tls_*`` values,
+    blank for a self-signed certificate). Whether the files exist is checked on the host.
+    """
+    cert, key = settings.get('tls_cert_file'), settings.get('tls_key_file')
+    if _is_blank(cert) == _is_blank(key):
+        return []
+    missing = 'host_base_tls_key_file' if _is_blank(key) else 'host_base_tls_cert_file'
+    return ['%s: missing (host_base_tls_cert_file and host_base_tls_key_file go together, or neither for a '
+            'self-signed certificate)' % missing]
 
 
 def _dovecot_user_errors(where: str, user: dict, domains: list, seen: dict) -> list:
@@ -1088,6 +1104,7 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
     seen: dict = {}
     for where, user in _entries(settings.get('users'), 'dovecot_users', errors):
         errors.extend(_dovecot_user_errors(where, user, domains, seen))
+    errors.extend(certificate_errors(settings))
     return errors
 
 

@@ -91,3 +91,11 @@ def test_a_role_argument_type_error_stops_the_pre_flight(site):
     assert code != 0
     assert 'asterisk_force_restart' in out and "Validating arguments against arg spec 'validate'" in out, out[-3000:]
     assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
+
+
+def test_a_certificate_without_its_key_stops_the_pre_flight(site):
+    code, out = site(extra={'host_base_tls_cert_file': '/etc/ssl/inpp/host.crt'})
+    assert code != 0
+    assert 'host_base_tls_key_file: missing (host_base_tls_cert_file and host_base_tls_key_file go together' in out, \
+        out[-3000:]
+    assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]

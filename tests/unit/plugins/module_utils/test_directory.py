@@ -381,6 +381,23 @@ def test_dovecot_reports_the_directory_users_its_derivation_leaves_out():
     assert model.dovecot_errors(DOVECOT, {'users': None}) == []
 
 
+@pytest.mark.parametrize('cert, key, expected', [
+    ('', '', []),
+    ('/etc/ssl/inpp/host.crt', '/etc/ssl/inpp/host.key', []),
+    ('/etc/ssl/inpp/host.crt', '', ['host_base_tls_key_file: missing (host_base_tls_cert_file and '
+                                    'host_base_tls_key_file go together, or neither for a self-signed certificate)']),
+    ('', '/etc/ssl/inpp/host.key', ['host_base_tls_cert_file: missing (host_base_tls_cert_file and '
+                                    'host_base_tls_key_file go together, or neither for a self-signed certificate)']),
+])
+def test_the_hosts_certificate_comes_with_its_key(cert, key, expected):
+    tls = {'tls_cert_file': cert, 'tls_key_file': key}
+    assert model.certificate_errors(tls) == expected
+    assert model.dovecot_errors(dict(DOVECOT, **tls)) == expected
+    assert model.postfix_errors(dict(POSTFIX, **tls)) == expected
+    # A satellite serves no certificate of the host's.
+    assert model.postfix_errors(dict(POSTFIX, profile='satellite', mailhub='[mail.inpp.cd]:25', **tls)) == []
+
+
 # --------------------------------------------------------------------------- properties
 
 @pytest.mark.parametrize('pin', ['0000', '1111', '1234', '123456', '4321', '987654', '7890', '0987', '1001'])
