@@ -45,7 +45,7 @@ options:
     type: str
   service_level:
     description:
-      - The service level threshold in seconds; RV(queues[].totals.service_level) is the share of offered calls
+      - The service level threshold in seconds; C(service_level) in RV(queues[].totals) is the share of offered calls
         answered within it.
     type: int
     default: 20
