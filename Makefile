@@ -14,7 +14,10 @@ PYTHON      ?= python3.11
 BUILD       := $(ROOT)/build
 # build/ansible_collections/inpp/telecom -> the work tree, so FQCNs resolve to it.
 COLLECTIONS := $(BUILD)
-SCENARIOS   ?= preview mail pbx asterisk_engine reprovision
+# Longest first: two lanes take the next scenario whenever one is free (scripts/molecule-lanes.sh).
+SCENARIOS   ?= reprovision mail pbx preview asterisk_engine
+MOLECULE_JOBS ?= 2
+export MOLECULE_JOBS
 GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -89,13 +92,8 @@ ee-context: venv ## execution environment build context (ansible-builder create)
 	test -s $(BUILD)/ee/context/_build/collections/inpp-telecom.tar.gz
 
 # ---------------------------------------------------------------- behaviour
-molecule: venv images link ## Molecule scenarios (SCENARIOS="mail ...")
-	for s in $(SCENARIOS); do \
-	    echo "== molecule test -s $$s"; \
-	    start=$$(date +%s); \
-	    $(BIN)/molecule test -s $$s; \
-	    echo "== scenario $$s took $$(( $$(date +%s) - start )) s"; \
-	done
+molecule: venv images link ## Molecule scenarios in MOLECULE_JOBS lanes (SCENARIOS="mail ...")
+	scripts/molecule-lanes.sh $(SCENARIOS)
 
 test: venv images sanity units lint build-check ee-context molecule lab-test ## everything CI runs
 	@echo "make test: all gates passed"
