@@ -76,8 +76,9 @@ def ivr_contexts(ivr: t.Any, defaults: t.Any = None) -> list:
 
 
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
-                    domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None) -> list:
-    return model.asterisk_errors(users, departments, queues, ivr, domain, users_name, defaults)
+                    domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
+                    routing: t.Any = None) -> list:
+    return model.asterisk_errors(users, departments, queues, ivr, domain, users_name, defaults, routing)
 
 
 class FilterModule:

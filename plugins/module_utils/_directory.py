@@ -328,7 +328,12 @@ def _load_departments(directory: Directory, departments: t.Any) -> None:
             elif is_domain(directory.domain) and address.split('@')[1] != directory.domain:
                 errors.append("%s.list: '%s' is not in telecom_domain '%s'" % (where, address, directory.domain))
                 address = None
-        directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where})
+        language = department.get('language')
+        if not _is_blank(language) and (not isinstance(language, str) or not re.match(r'^[a-z]{2}(_[A-Z]{2})?$', language)):
+            errors.append('%s.language: %s is not a language code such as fr or en' % (where, _shown(language)))
+            language = None
+        directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where,
+                                      'language': language or None})
 
 
 def _mailbox_field_errors(entry: dict, where: str, hash_key: str, hint: str) -> list:
@@ -604,6 +609,9 @@ def _load_ivr(directory: Directory, ivr: t.Any) -> None:
             errors.append('%s.name: %s' % (where, error))
         else:
             seen[name] = where
+        language = menu.get('language')
+        if not _is_blank(language) and (not isinstance(language, str) or not re.match(r'^[a-z]{2}(_[A-Z]{2})?$', language)):
+            errors.append('%s.language: %s is not a language code such as fr or en' % (where, _shown(language)))
         greeting = menu.get('greeting')
         if greeting is not None:
             error = sound_error(greeting)
@@ -630,6 +638,7 @@ def _load_ivr(directory: Directory, ivr: t.Any) -> None:
                 references.append((field, target))
         # As for queues, ``ok`` is about the menu's own fields; references come after.
         directory.ivr.append({'where': where, 'name': name, 'greeting': greeting, 'wait': wait,
+                              'language': language or None,
                               'options': options, 'extension': menu.get('extension'),
                               'ok': len(errors) == before})
         for field, target in references:
@@ -728,6 +737,7 @@ def pjsip_sections(directory: Directory, defaults: t.Any = None) -> list:
                      {'remove_existing': 'yes'}]},
     ]
     contexts = directory.contexts
+    languages = {d['name']: d['language'] for d in directory.departments}
     for user in _phone_users(directory):
         ext = user['extension']
         context = contexts.get(user['department'], settings['internal_context'])
@@ -735,6 +745,8 @@ def pjsip_sections(directory: Directory, defaults: t.Any = None) -> list:
                     {'callerid': '"%s" <%s>' % (_display_name(user), ext)}]
         if user['voicemail']:
             endpoint.append({'mailboxes': '%s@%s' % (ext, settings['voicemail_context'])})
+        if languages.get(user['department']):
+            endpoint.append({'language': languages[user['department']]})
         sections.extend([
             {'name': ext, 'type': 'endpoint', 'parents': ['endpoint-tpl'], 'exclusive': True,
              'options': endpoint},
@@ -894,8 +906,10 @@ def ivr_contexts(directory: Directory, defaults: t.Any = None) -> list:
     for menu in directory.ivr:
         if not menu['ok']:
             continue
-        options = [
-            {'exten': 's,1,Answer()'},
+        options = [{'exten': 's,1,Answer()'}]
+        if menu.get('language'):
+            options.append({'same': 'n,Set(CHANNEL(language)=%s)' % menu['language']})
+        options += [
             {'same': 'n,Set(TIMEOUT(digit)=3)'},
             {'same': 'n,Background(%s)' % (menu['greeting'] or 'vm-enter-num-to-call')},
             {'same': 'n,WaitExten(%s)' % int(menu['wait'] or 5)},
@@ -1109,10 +1123,692 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
 
 
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
-                    domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None) -> list:
+                    domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
+                    routing: t.Any = None) -> list:
     """Every problem of the asterisk role's input (users, departments, queues, IVR, settings); [] when valid.
 
     Each rule runs once, on what the role consumes: the directory's common rules and the
     telephony rules, never the mail rules (a PBX does not need password hashes).
     """
-    return load_call_center(users, departments, queues, ivr, domain, users_name, defaults).errors_for('phone')
+    center = load_call_center(users, departments, queues, ivr, domain, users_name, defaults)
+    errors = center.errors_for('phone')
+    if routing is not None:  # trunks, numbers, hours, outbound routes, sites
+        errors.extend(load_routing(center, dict(routing, departments=departments)).errors)
+    return errors
+
+
+# =========================================================================== routing
+# Provider trunks, the numbers (DIDs) they bring in, business hours, outbound routes with
+# permission classes, and the trunks between INPP's sites. Everything comes from one mapping
+# the asterisk role assembles from the inventory (``__asterisk_routing``):
+#
+#   {trunks, numbers, time_groups, outbound, sites, site, sites_secret, departments}
+#
+# :func:`load_routing` checks it against a loaded call center (its users, queues, menus) and
+# returns a :class:`Routing`; the derivations (:func:`trunk_sections`, :func:`routing_contexts`)
+# only render what passed. Field names in messages are the inventory's (``telecom_trunks[0]...``).
+
+TRUNK_HOST_RE = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*'
+                           r'|[0-9]{1,3}(\.[0-9]{1,3}){3})(:[0-9]{1,5})?$')
+# identify/match: an address, a network (CIDR) or a host name.
+MATCH_RE = re.compile(r'^([0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[a-z0-9.-]+)$')
+NUMBER_RE = re.compile(r'^\+?[0-9]{3,15}$')
+SIP_USER_RE = re.compile(r'^[A-Za-z0-9._+-]{1,64}$')
+CODEC_RE = re.compile(r'^[a-z0-9_]{2,16}$')
+LANGUAGE_RE = re.compile(r'^[a-z]{2}(_[A-Z]{2})?$')
+DATE_RE = re.compile(r'^([0-9]{4})-([0-9]{2})-([0-9]{2})$')
+HOURS_RE = re.compile(r'^([0-9]{1,2}):([0-9]{2})-([0-9]{1,2}):([0-9]{2})$')
+DIAL_PREFIX_RE = re.compile(r'^[0-9]{0,3}$')
+# A dial pattern without the leading '_': digits and Asterisk's X Z N and the final '.'.
+DIAL_PATTERN_RE = re.compile(r'^[0-9XZN]{1,20}\.?$')
+RANGE_RE = re.compile(r'^([0-9]{2,8})-([0-9]{2,8})$')
+WEEKDAYS = ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')
+# Ordered: a department may call its class and every class before it. Emergency numbers are
+# always allowed, whatever the class.
+CALL_CLASSES = ('internal', 'local', 'national', 'international')
+DESTINATION_KINDS = ('ivr', 'queue', 'ext', 'voicemail')
+ROUTING_DEFAULTS = {
+    'prefix': '0',
+    'trunk': None,
+    'default_class': 'internal',
+    'emergency': ['112', '113', '114', '118'],
+    # The number after the dial prefix, as Asterisk patterns (without '_'). INPP's defaults
+    # follow the DRC plan: 0 + 9 digits nationally, 00 + country code abroad.
+    'classes': {'local': ['ZXXXXXX'], 'national': ['0ZXXXXXXXX'], 'international': ['00Z.']},
+    'max_calls': 2,
+}
+SITES_SECRET_MIN = 16
+
+
+class Routing:
+    """The checked routing objects; each carries ``ok`` (its own fields and references passed)."""
+
+    def __init__(self) -> None:
+        self.trunks: list = []
+        self.numbers: list = []
+        self.time_groups: list = []
+        self.outbound: dict = {}
+        self.sites: list = []
+        self.site: t.Optional[dict] = None
+        self.sites_secret: str = ''
+        self.classes: dict = {}      # department context -> call class
+        self.errors: list = []
+
+
+def _text_list(value: t.Any, field: str, errors: list, pattern: re.Pattern, what: str) -> list:
+    """A list of short strings (codecs, matches, dates...), each matching *pattern*."""
+    items = [value] if isinstance(value, str) else _as_list(value, field, errors)
+    good = []
+    for index, item in enumerate(items):
+        if isinstance(item, str) and pattern.match(item):
+            good.append(item)
+        else:
+            errors.append('%s[%d]: %s is not %s' % (field, index, _shown(item), what))
+    return good
+
+
+def _hours_error(value: t.Any) -> t.Optional[str]:
+    """``HH:MM-HH:MM`` within one day, opening before closing (24:00 is the end of the day)."""
+    match = HOURS_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        return '%s must be HH:MM-HH:MM (for example 08:00-16:30)' % _shown(value)
+    start_h, start_m, end_h, end_m = (int(g) for g in match.groups())
+    for hour, minute in ((start_h, start_m), (end_h, end_m)):
+        if hour > 24 or minute > 59 or (hour == 24 and minute):
+            return "%s: %02d:%02d is not an hour of the day" % (_shown(value), hour, minute)
+    if (start_h, start_m) >= (end_h, end_m):
+        return '%s: the opening hour must come before the closing hour' % _shown(value)
+    return None
+
+
+def _days_error(value: t.Any) -> t.Optional[str]:
+    """``mon-fri``, ``sat``, ``*`` (every day)."""
+    if value == '*':
+        return None
+    parts = value.split('-') if isinstance(value, str) else []
+    if not 1 <= len(parts) <= 2 or not all(p in WEEKDAYS for p in parts):
+        return '%s must be a day or a range of days among %s, or *' % (_shown(value), ', '.join(WEEKDAYS))
+    return None
+
+
+def _date_error(value: t.Any) -> t.Optional[str]:
+    import datetime
+    match = DATE_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        if isinstance(value, (datetime.date,)):
+            return "%s is a YAML date: quote it ('%s')" % (_shown(str(value)), value)
+        return '%s must be a date YYYY-MM-DD (quoted)' % _shown(value)
+    try:
+        datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return '%s is not a date of the calendar' % _shown(value)
+    return None
+
+
+def _load_time_groups(routing: Routing, groups: t.Any, errors: list) -> None:
+    seen: dict = {}
+    for where, group in _entries(groups, 'telecom_time_groups', errors):
+        before = len(errors)
+        name = group.get('name')
+        error = _object_name_error(name, seen)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+        else:
+            seen[name] = where
+        periods = []
+        for pwhere, period in _entries(group.get('open'), where + '.open', errors):
+            days = period.get('days', 'mon-fri')
+            error = _days_error(days)
+            if error:
+                errors.append('%s.days: %s' % (pwhere, error))
+            error = _hours_error(period.get('hours'))
+            if error:
+                errors.append('%s.hours: %s' % (pwhere, error))
+            else:
+                periods.append({'days': days, 'hours': period['hours']})
+        if not group.get('open'):
+            errors.append('%s.open: must list the opening periods ({days, hours})' % where)
+        holidays = []
+        for index, day in enumerate(_as_list(group.get('holidays'), where + '.holidays', errors)):
+            error = _date_error(day)
+            if error:
+                errors.append('%s.holidays[%d]: %s' % (where, index, error))
+            else:
+                holidays.append(day)
+        timezone = group.get('timezone')
+        if not _is_blank(timezone) and (not isinstance(timezone, str) or not re.match(r'^[A-Za-z0-9_+/-]+$', timezone)):
+            errors.append('%s.timezone: %s is not a time zone name such as Africa/Kinshasa' % (where, _shown(timezone)))
+        routing.time_groups.append({'where': where, 'name': name, 'open': periods, 'holidays': holidays,
+                                    'timezone': timezone or '', 'ok': len(errors) == before})
+
+
+def _destination_error(target: t.Any, directory: Directory) -> t.Optional[str]:
+    """``ivr:NAME``, ``queue:NAME``, ``ext:EXT`` or ``voicemail:EXT``, naming an object that exists."""
+    if _is_blank(target):
+        return 'missing: a number must lead somewhere (ivr:NAME, queue:NAME, ext:EXT or voicemail:EXT)'
+    kind, sep, _value = target.partition(':') if isinstance(target, str) else ('', '', '')
+    if not sep or kind not in DESTINATION_KINDS:
+        return '%s must be ivr:NAME, queue:NAME, ext:EXT or voicemail:EXT' % _shown(target)
+    names = {m['name'] for m in directory.ivr if m['ok']}
+    return _ivr_target_reference_error(target, directory, names)
+
+
+def _language_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not LANGUAGE_RE.match(value):
+        return '%s is not a language code such as fr or en' % _shown(value)
+    return None
+
+
+def _load_numbers(routing: Routing, directory: Directory, numbers: t.Any, errors: list) -> None:
+    groups = {g['name']: g for g in routing.time_groups}
+    seen: dict = {}
+    for where, number in _entries(numbers, 'telecom_numbers', errors):
+        before = len(errors)
+        value = number.get('number')
+        error = digits_error(value, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
+        if error:
+            errors.append('%s.number: %s' % (where, error))
+        elif value in seen:
+            errors.append("%s.number: duplicate '%s' (already %s)" % (where, value, seen[value]))
+        else:
+            seen[value] = where
+        error = _destination_error(number.get('destination'), directory)
+        if error:
+            errors.append('%s.destination: %s' % (where, error))
+        hours = number.get('hours')
+        closed = number.get('closed_destination')
+        message = number.get('closed_message')
+        if not _is_blank(hours):
+            if not _known(hours, groups):
+                errors.append('%s.hours: %s is not a time group of telecom_time_groups' % (where, _shown(hours)))
+            if _is_blank(closed):
+                errors.append('%s.closed_destination: missing (where calls go when %s is closed)'
+                              % (where, _shown(hours)))
+        for key, present in (('closed_destination', closed), ('closed_message', message)):
+            if not _is_blank(present) and _is_blank(hours):
+                errors.append('%s.%s: set without hours (a time group)' % (where, key))
+        if not _is_blank(closed):
+            error = _destination_error(closed, directory)
+            if error:
+                errors.append('%s.closed_destination: %s' % (where, error))
+        if not _is_blank(message):
+            error = sound_error(message)
+            if error:
+                errors.append('%s.closed_message: %s' % (where, error))
+        language = number.get('language')
+        if not _is_blank(language):
+            error = _language_error(language)
+            if error:
+                errors.append('%s.language: %s' % (where, error))
+        routing.numbers.append({'where': where, 'number': value, 'destination': number.get('destination'),
+                                'hours': hours or None, 'closed_destination': closed or None,
+                                'closed_message': message or None, 'language': language or None,
+                                'ok': len(errors) == before})
+
+
+def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
+    seen: dict = {}
+    for where, trunk in _entries(trunks, 'telecom_trunks', errors):
+        before = len(errors)
+        name = trunk.get('name')
+        error = _object_name_error(name, seen)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+        else:
+            seen[name] = where
+        host = trunk.get('host')
+        if _is_blank(host):
+            errors.append('%s.host: missing (the provider\'s SIP server, host or host:port)' % where)
+        elif not isinstance(host, str) or not TRUNK_HOST_RE.match(host):
+            errors.append('%s.host: %s is not host or host:port' % (where, _shown(host)))
+        register = trunk.get('register', True)
+        error = _flag_error(register)
+        if error:
+            errors.append('%s.register: %s' % (where, error))
+        username, secret = trunk.get('username'), trunk.get('secret')
+        if register is True:
+            for key, value in (('username', username), ('secret', secret)):
+                if _is_blank(value):
+                    errors.append('%s.%s: missing (the trunk registers: it needs a username and a secret)'
+                                  % (where, key))
+        if not _is_blank(username) and (not isinstance(username, str) or not SIP_USER_RE.match(username)):
+            errors.append('%s.username: %s is not a SIP user name' % (where, _shown(username)))
+        if not _is_blank(secret) and (not isinstance(secret, str) or SIP_SECRET_FORBIDDEN_RE.search(secret)):
+            errors.append('%s.secret: must be text without spaces or ;' % where)
+        if _is_blank(username) != _is_blank(secret):
+            errors.append('%s.%s: missing (username and secret go together)'
+                          % (where, 'secret' if _is_blank(secret) else 'username'))
+        default_match = [host.split(':')[0]] if isinstance(host, str) and host else []
+        match = _text_list(trunk.get('match', default_match), where + '.match', errors, MATCH_RE,
+                           'an address, a network (a.b.c.d/nn) or a host name')
+        codecs = _text_list(trunk.get('codecs', ['alaw', 'ulaw']), where + '.codecs', errors, CODEC_RE,
+                            'a codec name')
+        callerid = trunk.get('callerid')
+        if not _is_blank(callerid):
+            error = digits_error(callerid, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
+            if error:
+                errors.append('%s.callerid: %s' % (where, error))
+        routing.trunks.append({'where': where, 'name': name, 'host': host, 'register': register is True,
+                               'username': username or None, 'secret': secret or None, 'match': match,
+                               'codecs': codecs, 'callerid': callerid or None, 'ok': len(errors) == before})
+
+
+def _range_of(value: t.Any) -> t.Optional[t.Tuple[str, str]]:
+    match = RANGE_RE.match(value) if isinstance(value, str) else None
+    if not match or len(match.group(1)) != len(match.group(2)) or int(match.group(1)) > int(match.group(2)):
+        return None
+    return match.group(1), match.group(2)
+
+
+def _load_sites(routing: Routing, directory: Directory, sites: t.Any, site: t.Any, secret: t.Any,
+                errors: list) -> None:
+    seen: dict = {}
+    for where, entry in _entries(sites, 'telecom_sites', errors):
+        before = len(errors)
+        name = entry.get('name')
+        error = _object_name_error(name, seen)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+        else:
+            seen[name] = where
+        host = entry.get('host')
+        if _is_blank(host):
+            errors.append("%s.host: missing (the site's PBX, host or host:port)" % where)
+        elif not isinstance(host, str) or not TRUNK_HOST_RE.match(host):
+            errors.append('%s.host: %s is not the PBX\'s host or host:port' % (where, _shown(host)))
+        extensions = _range_of(entry.get('extensions'))
+        if extensions is None:
+            errors.append('%s.extensions: %s must be a range FIRST-LAST of extensions with as many digits '
+                          '(for example 1000-1999)' % (where, _shown(entry.get('extensions'))))
+        number = entry.get('number')
+        if not _is_blank(number):
+            error = digits_error(number, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
+            if error:
+                errors.append('%s.number: %s' % (where, error))
+        for other in routing.sites:
+            if extensions and other['extensions'] and len(other['extensions'][0]) == len(extensions[0]) \
+                    and int(extensions[0]) <= int(other['extensions'][1]) \
+                    and int(other['extensions'][0]) <= int(extensions[1]):
+                errors.append("%s.extensions: '%s-%s' overlaps %s.extensions '%s-%s'"
+                              % (where, extensions[0], extensions[1], other['where'], *other['extensions']))
+        routing.sites.append({'where': where, 'name': name, 'host': host, 'extensions': extensions,
+                              'number': number or None, 'ok': len(errors) == before})
+    if not routing.sites:
+        if not _is_blank(site):
+            errors.append('telecom_site: %s is set but telecom_sites is empty' % _shown(site))
+        return
+    mine = [s for s in routing.sites if s['name'] == site]
+    if not mine:
+        errors.append('telecom_site: %s is not one of telecom_sites (the site this PBX serves)' % _shown(site))
+        return
+    routing.site = mine[0]
+    if len(routing.sites) > 1:
+        if not isinstance(secret, str) or len(secret) < SITES_SECRET_MIN or SIP_SECRET_FORBIDDEN_RE.search(secret):
+            errors.append('telecom_sites_secret: must be a string of at least %d characters without spaces or ; '
+                          '(from the vault; every site derives its trunk passwords from it)' % SITES_SECRET_MIN)
+        else:
+            routing.sites_secret = secret
+    # A local extension inside another site's range could never be reached from the other sites.
+    for user in directory.users:
+        ext = user['extension']
+        for other in routing.sites:
+            low_high = other['extensions']
+            if other is routing.site or not ext or not low_high or len(ext) != len(low_high[0]):
+                continue
+            if int(low_high[0]) <= int(ext) <= int(low_high[1]):
+                errors.append("%s.extension: '%s' is in the range of site '%s' (%s.extensions)"
+                              % (user['where'], ext, other['name'], other['where']))
+
+
+def _load_outbound(routing: Routing, directory: Directory, outbound: t.Any, departments: t.Any,
+                   errors: list) -> None:
+    if outbound is None:
+        outbound = {}
+    if not isinstance(outbound, dict):
+        errors.append('telecom_outbound: must be a mapping')
+        outbound = {}
+    settings = dict(ROUTING_DEFAULTS)
+    settings.update({k: v for k, v in outbound.items() if v is not None})
+    field = 'telecom_outbound'
+    ok = True
+    prefix = settings['prefix']
+    if not isinstance(prefix, str) or not DIAL_PREFIX_RE.match(prefix):
+        errors.append('%s.prefix: %s must be 0 to 3 digits, quoted' % (field, _shown(prefix)))
+        ok = False
+    trunk = settings['trunk']
+    names = {tr['name'] for tr in routing.trunks}
+    if _is_blank(trunk):
+        if routing.trunks:
+            errors.append('%s.trunk: missing (the trunk of outside calls, one of telecom_trunks)' % field)
+        ok = False
+    elif not _known(trunk, names):
+        errors.append('%s.trunk: %s is not one of telecom_trunks' % (field, _shown(trunk)))
+        ok = False
+    if settings['default_class'] not in CALL_CLASSES:
+        errors.append('%s.default_class: %s is not one of %s' % (field, _shown(settings['default_class']),
+                                                                ', '.join(CALL_CLASSES)))
+        settings['default_class'] = 'internal'
+    emergency = _text_list(settings['emergency'], field + '.emergency', errors, re.compile(r'^[0-9]{2,6}$'),
+                           'an emergency number (2 to 6 digits, quoted)')
+    extensions = {u['extension']: u['where'] for u in directory.users if u['extension']}
+    for number in emergency:
+        if number in extensions:
+            errors.append("%s.emergency: '%s' is also %s.extension" % (field, number, extensions[number]))
+    classes = settings['classes']
+    patterns: dict = {}
+    if not isinstance(classes, dict):
+        errors.append('%s.classes: must map local, national, international to dial patterns' % field)
+        classes = {}
+    for name in classes:
+        if name not in CALL_CLASSES[1:]:
+            errors.append('%s.classes: %s is not one of %s' % (field, _shown(name), ', '.join(CALL_CLASSES[1:])))
+    for name in CALL_CLASSES[1:]:
+        given = classes.get(name, ROUTING_DEFAULTS['classes'][name])
+        patterns[name] = _text_list(given, '%s.classes.%s' % (field, name), errors, DIAL_PATTERN_RE,
+                                    'a dial pattern (digits, X, Z, N, a final .)')
+    max_calls = settings['max_calls']
+    if isinstance(max_calls, bool) or not str(max_calls).isdigit() or int(max_calls) < 1:
+        errors.append('%s.max_calls: %s must be a positive number of calls' % (field, _shown(max_calls)))
+        max_calls = 1
+    routing.outbound = {'prefix': prefix if isinstance(prefix, str) else '0', 'trunk': trunk,
+                        'emergency': emergency, 'patterns': patterns, 'max_calls': int(max_calls),
+                        'ok': ok and bool(routing.trunks)}
+    # Each department's call class (telecom_departments[i].calls), by dialplan context.
+    contexts = directory.contexts
+    for where, department in _entries(departments, directory.departments_name, []):
+        name = department.get('name')
+        calls = department.get('calls', settings['default_class'])
+        if calls not in CALL_CLASSES:
+            errors.append('%s.calls: %s is not a permission class (%s)' % (where, _shown(calls), ', '.join(CALL_CLASSES)))
+            calls = 'internal'
+        if _known(name, contexts):
+            context = contexts[name]
+            # Departments sharing a context share its class: the narrowest one wins.
+            current = routing.classes.get(context, calls)
+            routing.classes[context] = min(current, calls, key=CALL_CLASSES.index)
+
+
+def load_routing(directory: Directory, routing_input: t.Any) -> Routing:
+    """Check the routing input against a loaded call center. Never raises; errors in ``Routing.errors``."""
+    routing = Routing()
+    if routing_input is None:
+        routing_input = {}
+    if not isinstance(routing_input, dict):
+        routing.errors.append('routing: must be a mapping')
+        return routing
+    errors = routing.errors
+    _load_time_groups(routing, routing_input.get('time_groups'), errors)
+    _load_trunks(routing, routing_input.get('trunks'), errors)
+    _load_numbers(routing, directory, routing_input.get('numbers'), errors)
+    _load_sites(routing, directory, routing_input.get('sites'), routing_input.get('site'),
+                routing_input.get('sites_secret'), errors)
+    _load_outbound(routing, directory, routing_input.get('outbound'), routing_input.get('departments'), errors)
+    if routing.numbers and not routing.trunks:
+        errors.append('telecom_numbers: numbers are set but telecom_trunks is empty (no provider brings them in)')
+    return routing
+
+
+def routing_errors(directory: Directory, routing_input: t.Any) -> list:
+    return load_routing(directory, routing_input).errors
+
+
+# ---- secrets between sites
+
+def site_secret(master: str, first: str, second: str) -> str:
+    """The password of the trunk between two sites, derived from ``telecom_sites_secret``.
+
+    HMAC-SHA256 of the two site names in sorted order: both PBXs compute the same value from
+    the inventory alone, each pair of sites has its own, and none reveals the master.
+    """
+    import hashlib
+    import hmac
+    pair = '|'.join(sorted((first, second))).encode('utf-8')
+    return hmac.new(master.encode('utf-8'), pair, hashlib.sha256).hexdigest()[:32]
+
+
+# ---- pjsip.conf
+
+def _sip_uri_host(host: str) -> str:
+    return host if ':' in host else '%s:5060' % host
+
+
+def trunk_sections(directory: Directory, routing: Routing, defaults: t.Any = None) -> list:
+    """pjsip.conf: per provider trunk an endpoint, aor, identify and (with credentials) auth and
+    registration, named ``trunk-NAME``; per other site an authenticated trunk ``site-NAME``."""
+    settings = asterisk_settings(defaults)
+    transport = settings['transport_name']
+    sections: list = []
+    for trunk in routing.trunks:
+        if not trunk['ok']:
+            continue
+        name = 'trunk-%s' % trunk['name']
+        uri = 'sip:%s' % _sip_uri_host(trunk['host'])
+        endpoint = [{'type': 'endpoint'}, {'transport': transport}, {'context': 'from-trunks'},
+                    {'disallow': 'all'}, {'allow': list(trunk['codecs'])}, {'aors': name},
+                    {'direct_media': 'no'}, {'from_domain': trunk['host'].split(':')[0]}]
+        if trunk['username']:
+            endpoint.extend([{'outbound_auth': name}, {'from_user': trunk['username']}])
+        if trunk['callerid']:
+            endpoint.append({'callerid': '<%s>' % trunk['callerid']})
+        sections.append({'name': name, 'type': 'endpoint', 'exclusive': True, 'options': endpoint})
+        if trunk['username']:
+            sections.append({'name': name, 'type': 'auth', 'exclusive': True,
+                             'options': [{'type': 'auth'}, {'auth_type': 'userpass'},
+                                         {'username': trunk['username']}, {'password': trunk['secret']}]})
+        sections.append({'name': name, 'type': 'aor', 'exclusive': True,
+                         'options': [{'type': 'aor'}, {'contact': uri}, {'qualify_frequency': 60}]})
+        sections.append({'name': name, 'type': 'identify', 'exclusive': True,
+                         'options': [{'type': 'identify'}, {'endpoint': name}, {'match': list(trunk['match'])}]})
+        if trunk['register']:
+            sections.append({'name': name, 'type': 'registration', 'exclusive': True,
+                             'options': [{'type': 'registration'}, {'transport': transport},
+                                         {'outbound_auth': name}, {'server_uri': uri},
+                                         {'client_uri': 'sip:%s@%s' % (trunk['username'], _sip_uri_host(trunk['host']))},
+                                         {'contact_user': trunk['username']},
+                                         {'retry_interval': 30}, {'forbidden_retry_interval': 300},
+                                         {'expiration': 600}]})
+    own = routing.site
+    if own is None or not routing.sites_secret or not own['ok']:
+        return sections
+    for site in routing.sites:
+        if site is own or not site['ok']:
+            continue
+        name = 'site-%s' % site['name']
+        password = site_secret(routing.sites_secret, own['name'], site['name'])
+        host = site['host'].split(':')[0]
+        sections.extend([
+            {'name': name, 'type': 'endpoint', 'exclusive': True,
+             'options': [{'type': 'endpoint'}, {'transport': transport}, {'context': 'from-sites'},
+                         {'disallow': 'all'}, {'allow': list(settings['codecs'])}, {'aors': name},
+                         {'direct_media': 'no'}, {'auth': name + '-in'}, {'outbound_auth': name + '-out'}]},
+            # The other site authenticates to us with its own name, we to it with ours.
+            {'name': name + '-in', 'type': 'auth', 'exclusive': True,
+             'options': [{'type': 'auth'}, {'auth_type': 'userpass'}, {'username': site['name']},
+                         {'password': password}]},
+            {'name': name + '-out', 'type': 'auth', 'exclusive': True,
+             'options': [{'type': 'auth'}, {'auth_type': 'userpass'}, {'username': own['name']},
+                         {'password': password}]},
+            {'name': name, 'type': 'aor', 'exclusive': True,
+             'options': [{'type': 'aor'}, {'contact': 'sip:%s' % _sip_uri_host(site['host'])},
+                         {'qualify_frequency': 60}]},
+            {'name': name, 'type': 'identify', 'exclusive': True,
+             'options': [{'type': 'identify'}, {'endpoint': name}, {'match': host}]},
+        ])
+    return sections
+
+
+# ---- extensions.conf
+
+def range_patterns(first: str, last: str) -> list:
+    """Asterisk patterns (with '_') matching exactly the extensions first..last (same length)."""
+    if first == last:
+        return [first]
+    width = len(first)
+    patterns: list = []
+
+    def split(low: str, high: str, prefix: str) -> None:
+        if not low:
+            patterns.append(prefix)
+            return
+        rest = len(low) - 1
+        if low[1:] == '0' * rest and high[1:] == '9' * rest:
+            if low[0] == high[0]:
+                patterns.append(prefix + low[0] + 'X' * rest)
+            else:
+                patterns.append(prefix + '[%s-%s]' % (low[0], high[0]) + 'X' * rest)
+            return
+        if low[0] == high[0]:
+            split(low[1:], high[1:], prefix + low[0])
+            return
+        split(low[1:], '9' * rest, prefix + low[0])
+        if int(high[0]) - int(low[0]) > 1:
+            middle = '%d' % (int(low[0]) + 1) if int(high[0]) - int(low[0]) == 2 else \
+                '[%d-%d]' % (int(low[0]) + 1, int(high[0]) - 1)
+            patterns.append(prefix + middle + 'X' * rest)
+        split('0' * rest, high[1:], prefix + high[0])
+
+    split(first.zfill(width), last.zfill(width), '')
+    tidy = [re.sub(r'\[([0-9])-\1\]', r'\1', p.replace('[0-9]', 'X')) for p in patterns]
+    return ['_' + p if ('X' in p or '[' in p) else p for p in tidy]
+
+
+def _goto_destination(target: str, settings: dict) -> str:
+    return _ivr_application(target, settings)
+
+
+def _time_group_context(group: dict) -> dict:
+    """``tg-NAME``: a subroutine setting TG_OPEN to 1 or 0. The AstDB key ``timegroup/NAME``
+    (``open`` or ``closed``) overrides the calendar: a night switch for the operators."""
+    zone = group['timezone']
+    options: list = [
+        {'exten': 's,1,Set(TG_OPEN=0)'},
+        {'same': 'n,GotoIf($["${DB(timegroup/%s)}" = "closed"]?done)' % group['name']},
+        {'same': 'n,GotoIf($["${DB(timegroup/%s)}" = "open"]?open)' % group['name']},
+        {'same': 'n,Set(TG_TODAY=${STRFTIME(${EPOCH},%s,%%Y-%%m-%%d)})' % zone},
+    ]
+    for day in group['holidays']:
+        options.append({'same': 'n,GotoIf($["${TG_TODAY}" = "%s"]?done)' % day})
+    for period in group['open']:
+        hours = period['hours'].replace('24:00', '23:59')
+        suffix = ',%s' % zone if zone else ''
+        options.append({'same': 'n,GotoIfTime(%s,%s,*,*%s?open)' % (hours, period['days'], suffix)})
+    options.extend([
+        {'same': 'n(done),Return()'},
+        {'same': 'n(open),Set(TG_OPEN=1)'},
+        {'same': 'n,Return()'},
+    ])
+    return {'name': 'tg-%s' % group['name'], 'exclusive': True, 'options': options}
+
+
+def _number_extension(number: dict, settings: dict) -> list:
+    num = number['number']
+    options: list = [{'exten': '%s,1,NoOp(INPP number %s)' % (num, num)}]
+    if number['language']:
+        options.append({'same': 'n,Set(CHANNEL(language)=%s)' % number['language']})
+    if number['hours']:
+        options.extend([
+            {'same': 'n,Gosub(tg-%s,s,1)' % number['hours']},
+            {'same': 'n,GotoIf($[${TG_OPEN}]?open)'},
+            {'same': 'n,Answer()'},
+        ])
+        if number['closed_message']:
+            options.append({'same': 'n,Playback(%s)' % number['closed_message']})
+        options.extend([
+            {'same': 'n,%s' % _goto_destination(number['closed_destination'], settings)},
+            {'same': 'n,Hangup()'},
+            {'same': 'n(open),%s' % _goto_destination(number['destination'], settings)},
+        ])
+    else:
+        options.append({'same': 'n,%s' % _goto_destination(number['destination'], settings)})
+    options.append({'same': 'n,Hangup()'})
+    return options
+
+
+def _outbound_contexts(routing: Routing) -> list:
+    """``outbound-dial`` (limit, caller ID, trunk) and one ``outbound-CLASS`` context per class:
+    emergency numbers, the class's own patterns and the ones before it are routed, the others
+    refused with 403 (cause 21)."""
+    out = routing.outbound
+    trunk = 'trunk-%s' % out['trunk']
+    site_number = routing.site['number'] if routing.site and routing.site['number'] else None
+    trunk_number = next((tr['callerid'] for tr in routing.trunks if tr['name'] == out['trunk']), None)
+    number = site_number or trunk_number
+    # The site's number as caller ID (no number: the endpoint's own caller ID is sent).
+    callerid = 'Set(CALLERID(num)=%s)' % number if number else 'NoOp(caller ID kept)'
+    sections = [
+        # ARG1: the number to send to the provider; ARG2: 1 for an emergency call (no limit).
+        # The limit: GROUP_COUNT of the calling endpoint's outside calls (see the role's README).
+        {'name': 'outbound-dial', 'exclusive': True, 'options': [
+            {'exten': 's,1,GotoIf($["${ARG2}" = "1"]?dial)'},
+            {'same': 'n,Set(GROUP(outbound)=${CHANNEL(endpoint)})'},
+            {'same': 'n,GotoIf($[${GROUP_COUNT(${CHANNEL(endpoint)}@outbound)} > %d]?busy)' % out['max_calls']},
+            {'same': 'n(dial),%s' % callerid},
+            {'same': 'n,Dial(PJSIP/${ARG1}@%s,60)' % trunk},
+            {'same': 'n,Return()'},
+            {'same': 'n(busy),Busy(5)'},
+            {'same': 'n,Return()'},
+        ]},
+    ]
+    prefix = out['prefix']
+    emergency = []
+    for num in out['emergency']:
+        for dialed in sorted({num, prefix + num}):
+            emergency.extend([{'exten': '%s,1,Gosub(outbound-dial,s,1(%s,1))' % (dialed, num)},
+                              {'same': 'n,Hangup()'}])
+    for level, name in enumerate(CALL_CLASSES):
+        options = [{'include': 'to-sites'}] + list(emergency)
+        for other_level, other in enumerate(CALL_CLASSES[1:], start=1):
+            for pattern in out['patterns'][other]:
+                exten = '_%s%s' % (prefix, pattern)
+                if other_level <= level:
+                    options.extend([{'exten': '%s,1,Gosub(outbound-dial,s,1(${EXTEN:%d},0))' % (exten, len(prefix))},
+                                    {'same': 'n,Hangup()'}])
+                else:
+                    options.append({'exten': '%s,1,Hangup(21)' % exten})
+        sections.append({'name': 'outbound-%s' % name, 'exclusive': True, 'options': options})
+    return sections
+
+
+def routing_contexts(directory: Directory, routing: Routing, sections: list, defaults: t.Any = None) -> list:
+    """extensions.conf with routing: *sections* (the call center's contexts) where each department
+    context also includes ``outbound-CLASS``, plus ``from-trunks`` (one extension per number),
+    ``tg-NAME`` per time group, ``outbound-*``, ``to-sites`` and ``from-sites``."""
+    settings = asterisk_settings(defaults)
+    if not (routing.trunks or routing.numbers or routing.time_groups or routing.sites):
+        return list(sections)  # no routing in the inventory: the call center alone
+    result = []
+    for section in sections:
+        klass = routing.classes.get(section['name'])
+        if klass and section['name'] != settings['internal_context']:
+            section = dict(section, options=list(section['options']) + [{'include': 'outbound-%s' % klass}])
+        result.append(section)
+    for group in routing.time_groups:
+        if group['ok']:
+            result.append(_time_group_context(group))
+    inbound: list = []
+    for number in routing.numbers:
+        if number['ok']:
+            inbound.extend(_number_extension(number, settings))
+    # Anything else the provider sends is refused as a wrong number (404).
+    inbound.extend([{'exten': '_X.,1,Hangup(1)'}, {'exten': '_+X.,1,Hangup(1)'}, {'exten': 'i,1,Hangup(1)'}])
+    result.append({'name': 'from-trunks', 'exclusive': True, 'options': inbound})
+    to_sites: list = []
+    own = routing.site
+    for site in routing.sites:
+        if own is None or site is own or not site['ok'] or not routing.sites_secret:
+            continue
+        for pattern in range_patterns(*site['extensions']):
+            to_sites.extend([{'exten': '%s,1,Dial(PJSIP/${EXTEN}@site-%s,%s)' % (pattern, site['name'],
+                                                                                  settings['dial_timeout'])},
+                             {'same': 'n,Hangup()'}])
+    result.append({'name': 'to-sites', 'exclusive': True, 'options': to_sites})
+    # Calls from the other sites reach this site's extensions, queues and menus, never the trunks.
+    result.append({'name': 'from-sites', 'exclusive': True,
+                   'options': [{'include': settings['internal_context']}]})
+    if routing.outbound.get('ok'):
+        result.extend(_outbound_contexts(routing))
+    else:
+        # No provider: every class still reaches the other sites.
+        for name in CALL_CLASSES:
+            result.append({'name': 'outbound-%s' % name, 'exclusive': True, 'options': [{'include': 'to-sites'}]})
+    return result
