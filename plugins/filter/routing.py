@@ -43,6 +43,10 @@ def routing_contexts(sections: t.Any, routing: t.Any, users: t.Any = None, depar
     return model.routing_contexts(center, loaded, sections, defaults)
 
 
+def site_users(users: t.Any, sites: t.Any = None, site: t.Any = None) -> list:
+    return model.site_users(users, sites, site)
+
+
 class FilterModule:
     """Trunks, numbers, hours, outbound routes and sites."""
 
@@ -50,4 +54,5 @@ class FilterModule:
         return {
             'trunk_sections': trunk_sections,
             'routing_contexts': routing_contexts,
+            'site_users': site_users,
         }

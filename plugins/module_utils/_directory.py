@@ -21,8 +21,10 @@ inputs follow and how each service's objects derive from them:
   them, and ``playbooks/site.yml`` asserts on all of them before any host
   changes.
 
-Later objects (trunks, agents, sites) join by adding a loader that fills a
-section of :class:`Directory` and a rule set, like queues and IVR menus do.
+Later objects join by adding a loader that fills a section of :class:`Directory` and a
+rule set, like queues and IVR menus do. Routing (provider trunks, numbers, business hours,
+outbound routes, sites) has its own loader, :func:`load_routing`, checked against a loaded
+call center (see the routing section at the end).
 
 Pure Python, no Ansible import: the filter plugins are thin wrappers over it and
 the unit tests call it directly. Messages never quote a secret's value.
@@ -30,6 +32,9 @@ the unit tests call it directly. Messages never quote a secret's value.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
 import re
 import typing as t
 
@@ -1232,10 +1237,9 @@ def _days_error(value: t.Any) -> t.Optional[str]:
 
 
 def _date_error(value: t.Any) -> t.Optional[str]:
-    import datetime
     match = DATE_RE.match(value) if isinstance(value, str) else None
     if not match:
-        if isinstance(value, (datetime.date,)):
+        if isinstance(value, datetime.date):
             return "%s is a YAML date: quote it ('%s')" % (_shown(str(value)), value)
         return '%s must be a date YYYY-MM-DD (quoted)' % _shown(value)
     try:
@@ -1552,6 +1556,26 @@ def routing_errors(directory: Directory, routing_input: t.Any) -> list:
     return load_routing(directory, routing_input).errors
 
 
+def site_users(users: t.Any, sites: t.Any, site: t.Any) -> list:
+    """The users a site's PBX serves: those whose extension lies in the site's range.
+
+    One directory (``telecom_users``) holds everybody; each PBX takes its own people by
+    extension. Without sites, or when the site is unknown (the model reports it), every user
+    is kept. Users without an extension have no phone anywhere and are left out.
+    """
+    if not isinstance(users, list):
+        return []
+    entries = [s for s in sites if isinstance(s, dict)] if isinstance(sites, list) else []
+    mine = next((s for s in entries if s.get('name') == site), None)
+    extensions = _range_of(mine.get('extensions')) if mine else None
+    if extensions is None:
+        return list(users)
+    low, high = extensions
+    return [u for u in users if isinstance(u, dict) and isinstance(u.get('extension'), str)
+            and len(u['extension']) == len(low) and u['extension'].isdigit()
+            and int(low) <= int(u['extension']) <= int(high)]
+
+
 # ---- secrets between sites
 
 def site_secret(master: str, first: str, second: str) -> str:
@@ -1560,8 +1584,6 @@ def site_secret(master: str, first: str, second: str) -> str:
     HMAC-SHA256 of the two site names in sorted order: both PBXs compute the same value from
     the inventory alone, each pair of sites has its own, and none reveals the master.
     """
-    import hashlib
-    import hmac
     pair = '|'.join(sorted((first, second))).encode('utf-8')
     return hmac.new(master.encode('utf-8'), pair, hashlib.sha256).hexdigest()[:32]
 
@@ -1587,7 +1609,9 @@ def trunk_sections(directory: Directory, routing: Routing, defaults: t.Any = Non
                     {'disallow': 'all'}, {'allow': list(trunk['codecs'])}, {'aors': name},
                     {'direct_media': 'no'}, {'from_domain': trunk['host'].split(':')[0]}]
         if trunk['username']:
-            endpoint.extend([{'outbound_auth': name}, {'from_user': trunk['username']}])
+            endpoint.append({'outbound_auth': name})
+        # The From user stays the caller ID (the site's number); P-Asserted-Identity repeats it.
+        endpoint.append({'send_pai': 'yes'})
         if trunk['callerid']:
             endpoint.append({'callerid': '<%s>' % trunk['callerid']})
         sections.append({'name': name, 'type': 'endpoint', 'exclusive': True, 'options': endpoint})

@@ -313,3 +313,14 @@ def test_range_patterns_are_compact():
     assert model.range_patterns('1000', '1999') == ['_1XXX']
     assert model.range_patterns('2000', '2999') == ['_2XXX']
     assert model.range_patterns('10', '29') == ['_[1-2]X']
+
+
+def test_each_site_serves_the_users_of_its_range():
+    users = USERS + [{'name': 'Jean Kabila', 'login': 'jean.kabila', 'extension': '2001'},
+                     {'name': 'Sans Poste', 'login': 'sans.poste'}]
+    assert [u['login'] for u in model.site_users(users, ROUTING['sites'], 'matadi')] == ['jean.kabila']
+    assert [u['login'] for u in model.site_users(users, ROUTING['sites'], 'kinshasa')] == ['daddy.nzinga',
+                                                                                          'grace.mbuyi']
+    assert model.site_users(users, [], '') == users
+    assert model.site_users(users, ROUTING['sites'], 'bandundu') == users
+    assert model.site_users(None, ROUTING['sites'], 'matadi') == []
