@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import re
 import typing as t
 
@@ -458,6 +459,7 @@ def _load_user(directory: Directory, where: str, user: dict, seen: dict) -> None
         'password_hash': user.get('mail_password_hash'), 'quota': user.get('quota'),
         'vacation': user.get('vacation'), 'sip_secret': user.get('sip_secret'),
         'voicemail_pin': user.get('voicemail_pin'),
+        'sip': {key: user.get(key) for key in SIP_USER_FIELDS},
         'mail_ok': identity_ok and mail_ok and flags['mail'],
         'phone_ok': identity_ok and phone_ok and extension is not None,
     })
@@ -700,6 +702,7 @@ def load_call_center(users: t.Any, departments: t.Any = None, queues: t.Any = No
     _load_ivr(directory, ivr)
     directory.errors['phone'].extend(_dialable_errors(directory, settings))
     directory.errors['phone'].extend(_settings_errors(settings))
+    directory.errors['phone'].extend(sip_security_errors(directory, settings))
     if any(u['voicemail_email'] and u['phone_ok'] and not u['email'] for u in directory.users) \
             and not is_domain(domain):
         directory.errors['phone'].append(
@@ -730,7 +733,8 @@ def pjsip_sections(directory: Directory, defaults: t.Any = None) -> list:
     sections: list = [
         {'name': transport, 'type': 'transport', 'exclusive': True,
          'options': [{'type': 'transport'}, {'protocol': settings['transport_protocol']},
-                     {'bind': settings['transport_bind']}]},
+                     {'bind': settings['transport_bind']}] + nat_options(settings)},
+        *tls_transport_sections(settings),
         {'name': 'endpoint-tpl', 'type': 'endpoint', 'template': True, 'exclusive': True,
          'options': [{'type': 'endpoint'}, {'transport': transport}, {'disallow': 'all'},
                      {'allow': list(settings['codecs'])}, {'direct_media': 'no'}]
@@ -752,6 +756,7 @@ def pjsip_sections(directory: Directory, defaults: t.Any = None) -> list:
             endpoint.append({'mailboxes': '%s@%s' % (ext, settings['voicemail_context'])})
         if languages.get(user['department']):
             endpoint.append({'language': languages[user['department']]})
+        endpoint.extend(endpoint_security_options(user, settings))
         sections.extend([
             {'name': ext, 'type': 'endpoint', 'parents': ['endpoint-tpl'], 'exclusive': True,
              'options': endpoint},
@@ -1139,6 +1144,7 @@ def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = Non
     errors = center.errors_for('phone')
     if routing is not None:  # trunks, numbers, hours, outbound routes, sites
         errors.extend(load_routing(center, dict(routing, departments=departments)).errors)
+    errors.extend(sip_security_errors(center, defaults))
     return errors
 
 
@@ -1836,3 +1842,289 @@ def routing_contexts(directory: Directory, routing: Routing, sections: list, def
         for name in CALL_CLASSES:
             result.append({'name': 'outbound-%s' % name, 'exclusive': True, 'options': [{'include': 'to-sites'}]})
     return result
+
+
+# --------------------------------------------------------------------------- SIP security
+# The asterisk role's TLS transport, NAT settings, RTP port range and the users' per-endpoint
+# transport, SRTP and ACL. Settings come in the role's ``defaults`` mapping (keys below);
+# the users' fields are ``sip_transport`` (udp, the main transport, or tls), ``sip_srtp``
+# (SDES-SRTP, needs TLS: the keys travel in the SIP body) and ``sip_permit`` (networks the
+# endpoint may be reached from; everything else is denied).
+
+SIP_USER_FIELDS = ('sip_transport', 'sip_srtp', 'sip_permit')
+SIP_SECURITY_DEFAULTS = {
+    'tls': False,
+    'tls_bind': '0.0.0.0:5061',
+    'tls_cert_file': '/etc/inpp-telecom/tls/host.crt',
+    'tls_key_file': '/etc/inpp-telecom/tls/host.key',
+    'tls_method': 'tlsv1_2',
+    'external_address': '',
+    'external_signaling_port': None,
+    'external_tls_port': None,
+    'local_net': [],
+    'rtp_start': 10000,
+    'rtp_end': 20000,
+}
+TLS_TRANSPORT = 'transport-tls'
+BIND_RE = re.compile(r'^(?P<host>[0-9.]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})$')
+
+
+def _security_settings(settings: t.Any) -> dict:
+    merged = dict(SIP_SECURITY_DEFAULTS)
+    if isinstance(settings, dict):
+        merged.update({k: v for k, v in settings.items() if k in SIP_SECURITY_DEFAULTS and v is not None})
+    return merged
+
+
+def network_error(value: t.Any) -> t.Optional[str]:
+    """An address or a network in CIDR or address/mask form (what Asterisk's ACLs accept)."""
+    if not isinstance(value, str) or not value.strip():
+        return '%s is not a network (address, address/prefix or address/mask)' % _shown(value)
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return '%s is not a network (address, address/prefix or address/mask)' % _shown(value)
+    return None
+
+
+def _port_error(value: t.Any, low: int = 1) -> t.Optional[str]:
+    if isinstance(value, bool) or not str(value).isdigit() or not low <= int(value) <= 65535:
+        return '%s is not a port number (%d-65535)' % (_shown(value), low)
+    return None
+
+
+def _external_address_error(value: t.Any) -> t.Optional[str]:
+    if _is_blank(value):
+        return None
+    if isinstance(value, str):
+        try:
+            ipaddress.ip_address(value)
+            return None
+        except ValueError:
+            if is_hostname(value):
+                return None
+    return '%s is not an IP address or host name' % _shown(value)
+
+
+def _transports(settings: dict) -> tuple:
+    """The transports an endpoint may name: the main one's protocol, and tls when enabled."""
+    main = settings.get('transport_protocol', 'udp')
+    return (main, 'tls') if settings['tls'] is True and main != 'tls' else (main,)
+
+
+def sip_security_errors(directory: Directory, defaults: t.Any = None) -> list:
+    """The SIP security settings (``asterisk_pjsip_*``, ``asterisk_rtp_*``) and users' fields."""
+    settings = dict(asterisk_settings(defaults), **_security_settings(defaults))
+    errors = []
+    if not isinstance(settings['tls'], bool):
+        errors.append('asterisk_pjsip_tls: %s must be true or false' % _shown(settings['tls']))
+    for key in ('tls_bind',) if settings['tls'] is True else ():
+        match = BIND_RE.match(settings[key]) if isinstance(settings[key], str) else None
+        if not match or _port_error(match.group('port')):
+            errors.append('asterisk_pjsip_%s: %s must be ADDRESS:PORT (for example 0.0.0.0:5061)'
+                          % (key, _shown(settings[key])))
+        elif settings.get('transport_bind') == settings[key]:
+            errors.append('asterisk_pjsip_%s: %s is also asterisk_pjsip_transport_bind' % (key, _shown(settings[key])))
+    error = _external_address_error(settings['external_address'])
+    if error:
+        errors.append('asterisk_pjsip_external_address: %s' % error)
+    for key in ('external_signaling_port', 'external_tls_port'):
+        if settings[key] is not None and _port_error(settings[key]):
+            errors.append('asterisk_pjsip_%s: %s' % (key, _port_error(settings[key])))
+    for index, net in enumerate(_as_list(settings['local_net'], 'asterisk_pjsip_local_net', errors)):
+        error = network_error(net)
+        if error:
+            errors.append('asterisk_pjsip_local_net[%d]: %s' % (index, error))
+    ports_ok = True
+    for key in ('rtp_start', 'rtp_end'):
+        error = _port_error(settings[key], 1024)
+        if error:
+            errors.append('asterisk_%s: %s' % (key, error))
+            ports_ok = False
+    if ports_ok and int(settings['rtp_start']) >= int(settings['rtp_end']):
+        errors.append('asterisk_rtp_end: %s must be above asterisk_rtp_start (%s)'
+                      % (settings['rtp_end'], settings['rtp_start']))
+    transports = _transports(settings)
+    for user in directory.users:
+        errors.extend(_user_sip_errors(user, transports))
+    return errors
+
+
+def _user_sip_errors(user: dict, transports: tuple) -> list:
+    fields = user.get('sip') or {}
+    where = user['where']
+    errors = []
+    transport = fields.get('sip_transport')
+    if transport is not None and transport not in transports:
+        hint = ' (enable asterisk_pjsip_tls for tls)' if transport == 'tls' else ''
+        errors.append('%s.sip_transport: %s is not one of %s%s' % (where, _shown(transport), ', '.join(transports), hint))
+    srtp = fields.get('sip_srtp')
+    if srtp is not None:
+        error = _flag_error(srtp)
+        if error:
+            errors.append('%s.sip_srtp: %s' % (where, error))
+        elif srtp and transport != 'tls':
+            errors.append('%s.sip_srtp: SRTP (SDES) needs sip_transport: tls (its keys travel in the SIP messages)'
+                          % where)
+    permit = fields.get('sip_permit')
+    if permit is not None:
+        networks = permit if isinstance(permit, list) else None
+        if not networks:
+            errors.append('%s.sip_permit: must be a non-empty list of networks' % where)
+        for index, net in enumerate(networks or []):
+            error = network_error(net)
+            if error:
+                errors.append('%s.sip_permit[%d]: %s' % (where, index, error))
+    return errors
+
+
+def nat_options(defaults: t.Any, tls: bool = False) -> list:
+    """Options of a transport behind NAT: the address announced in SIP and SDP, and the local networks."""
+    settings = _security_settings(defaults)
+    address = settings['external_address']
+    if _is_blank(address):
+        return []
+    options = [{'external_media_address': address}, {'external_signaling_address': address}]
+    port = settings['external_tls_port' if tls else 'external_signaling_port']
+    if port is not None:
+        options.append({'external_signaling_port': int(port)})
+    if settings['local_net']:
+        options.append({'local_net': list(settings['local_net'])})
+    return options
+
+
+def tls_transport_sections(defaults: t.Any) -> list:
+    """The TLS transport (the host's certificate, TLS 1.2 or newer), when enabled."""
+    settings = _security_settings(defaults)
+    if settings['tls'] is not True:
+        return []
+    options = [{'type': 'transport'}, {'protocol': 'tls'}, {'bind': settings['tls_bind']},
+               {'cert_file': settings['tls_cert_file']}, {'priv_key_file': settings['tls_key_file']},
+               {'method': settings['tls_method']}]
+    return [{'name': TLS_TRANSPORT, 'type': 'transport', 'exclusive': True,
+             'options': options + nat_options(settings, tls=True)}]
+
+
+def endpoint_security_options(user: dict, defaults: t.Any) -> list:
+    """A user's endpoint options: its transport (when not the main one), SRTP and ACL."""
+    settings = dict(asterisk_settings(defaults), **_security_settings(defaults))
+    fields = user.get('sip') or {}
+    options = []
+    if fields.get('sip_transport') == 'tls' and 'tls' in _transports(settings):
+        options.append({'transport': TLS_TRANSPORT})
+    if fields.get('sip_srtp') is True:
+        options.append({'media_encryption': 'sdes'})
+    permit = fields.get('sip_permit')
+    if isinstance(permit, list) and permit and not any(network_error(n) for n in permit):
+        options.extend([{'deny': '0.0.0.0/0'}, {'permit': list(permit)}])
+    return options
+
+
+
+# --------------------------------------------------------------------------- fail2ban
+# inpp.telecom.fail2ban: the service jails a play asks for (by name, predefined by the role) and
+# the inventory's jails, merged by name. ``settings`` maps the fail2ban_* variables without their
+# prefix, plus ``predefined`` (the role's known jails: name -> options).
+
+JAIL_NAME_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
+# Options a jail entry may set, in the order they are written.
+JAIL_OPTIONS = ('filter', 'port', 'protocol', 'logpath', 'backend', 'journalmatch', 'maxretry', 'findtime', 'bantime')
+JAIL_NUMBERS = ('maxretry', 'findtime', 'bantime')
+JAIL_BACKENDS = ('auto', 'polling', 'pyinotify', 'systemd')
+
+
+def _positive_error(value: t.Any) -> t.Optional[str]:
+    if isinstance(value, bool) or not str(value).isdigit() or int(value) < 1:
+        return '%s must be a whole number above 0' % _shown(value)
+    return None
+
+
+def _jail_entries(settings: dict, errors: list) -> list:
+    """``(where, entry)`` of every jail: the service jails, then the inventory's."""
+    entries = []
+    for index, name in enumerate(_as_list(settings.get('service_jails'), 'fail2ban_service_jails', errors)):
+        entries.append(('fail2ban_service_jails[%d]' % index, {'name': name}, True))
+    for where, jail in _entries(settings.get('jails'), 'fail2ban_jails', errors):
+        entries.append((where, jail, False))
+    return entries
+
+
+def fail2ban_errors(settings: t.Any) -> list:
+    """Every problem of the fail2ban role's input; [] when valid."""
+    if not isinstance(settings, dict):
+        return ['fail2ban_errors: the settings must be a mapping']
+    errors: list = []
+    predefined = settings.get('predefined') or {}
+    for key in JAIL_NUMBERS:
+        error = _positive_error(settings.get(key))
+        if error:
+            errors.append('fail2ban_%s: %s' % (key, error))
+    for index, net in enumerate(_as_list(settings.get('ignoreip'), 'fail2ban_ignoreip', errors)):
+        error = network_error(net)
+        if error:
+            errors.append('fail2ban_ignoreip[%d]: %s' % (index, error))
+    seen: dict = {}
+    for where, jail, service in _jail_entries(settings, errors):
+        name = jail.get('name')
+        field = where if service else '%s.name' % where
+        if not isinstance(name, str) or not JAIL_NAME_RE.match(name) or name == 'DEFAULT':
+            errors.append('%s: %s is not a jail name (letters, digits, . _ -)' % (field, _shown(name)))
+            continue
+        if service and name not in predefined:
+            errors.append('%s: %s is not a jail the role knows (%s)' % (field, _shown(name), ', '.join(sorted(predefined))))
+            continue
+        if not service and name in seen and not seen[name][1]:
+            errors.append("%s: duplicate '%s' (already %s)" % (field, name, seen[name][0]))
+            continue
+        seen[name] = (where, service)
+        if service:
+            continue
+        unknown = sorted(k for k in jail if k not in JAIL_OPTIONS + ('name', 'enabled'))
+        if unknown:
+            errors.append('%s: unknown option %s (known: enabled, %s)' % (where, ', '.join(unknown), ', '.join(JAIL_OPTIONS)))
+        error = _flag_error(jail.get('enabled', True))
+        if error:
+            errors.append('%s.enabled: %s' % (where, error))
+        for key in JAIL_NUMBERS:
+            if key in jail:
+                error = _positive_error(jail[key])
+                if error:
+                    errors.append('%s.%s: %s' % (where, key, error))
+        backend = jail.get('backend', (predefined.get(name) or {}).get('backend', 'auto'))
+        if backend not in JAIL_BACKENDS:
+            errors.append('%s.backend: %s is not one of %s' % (where, _shown(backend), ', '.join(JAIL_BACKENDS)))
+        for key in ('filter', 'port', 'protocol', 'logpath', 'journalmatch'):
+            if key in jail:
+                error = text_error(jail[key]) if isinstance(jail[key], str) else 'must be text'
+                if error:
+                    errors.append('%s.%s: %s' % (where, key, error))
+        logpath = jail.get('logpath')
+        if isinstance(logpath, str) and not logpath.startswith('/'):
+            errors.append('%s.logpath: %s must be an absolute path' % (where, _shown(logpath)))
+        if name not in predefined and jail.get('enabled', True) is True:
+            if backend != 'systemd' and _is_blank(logpath):
+                errors.append('%s.logpath: missing (a jail the role does not know needs a log, or backend: systemd)'
+                              % where)
+    return errors
+
+
+def fail2ban_jails(settings: t.Any) -> list:
+    """The jails to write: ``[{name, enabled, options: [{key: value}]}]``, merged by name.
+
+    A service jail is enabled with its predefined options; an inventory entry of the same name
+    overrides them (``enabled: false`` turns it off), other entries are jails of their own.
+    """
+    settings = settings if isinstance(settings, dict) else {}
+    predefined = settings.get('predefined') or {}
+    merged: dict = {}
+    for _where, jail, _service in _jail_entries(settings, []):
+        name = jail.get('name')
+        if not isinstance(name, str):
+            continue
+        current = merged.setdefault(name, dict(predefined.get(name) or {}, enabled=True))
+        current.update({k: v for k, v in jail.items() if k != 'name'})
+    jails = []
+    for name, jail in merged.items():
+        options = [{key: jail[key]} for key in JAIL_OPTIONS if not _is_blank(jail.get(key))]
+        jails.append({'name': name, 'enabled': jail.get('enabled') is True, 'options': options})
+    return jails
