@@ -702,7 +702,6 @@ def load_call_center(users: t.Any, departments: t.Any = None, queues: t.Any = No
     _load_ivr(directory, ivr)
     directory.errors['phone'].extend(_dialable_errors(directory, settings))
     directory.errors['phone'].extend(_settings_errors(settings))
-    directory.errors['phone'].extend(sip_security_errors(directory, settings))
     if any(u['voicemail_email'] and u['phone_ok'] and not u['email'] for u in directory.users) \
             and not is_domain(domain):
         directory.errors['phone'].append(
@@ -2111,7 +2110,7 @@ def fail2ban_errors(settings: t.Any) -> list:
 def fail2ban_jails(settings: t.Any) -> list:
     """The jails to write: ``[{name, enabled, options: [{key: value}]}]``, merged by name.
 
-    A service jail is enabled with its predefined options; an inventory entry of the same name
+    Each jail gets ``maxretry``, ``findtime`` and ``bantime`` (its own, else the settings'). A service jail is enabled with its predefined options; an inventory entry of the same name
     overrides them (``enabled: false`` turns it off), other entries are jails of their own.
     """
     settings = settings if isinstance(settings, dict) else {}
@@ -2125,6 +2124,11 @@ def fail2ban_jails(settings: t.Any) -> list:
         current.update({k: v for k, v in jail.items() if k != 'name'})
     jails = []
     for name, jail in merged.items():
+        # The ban settings go into every jail: upstream's jails set their own (asterisk: maxretry 10),
+        # which a [DEFAULT] value would not override.
+        for key in JAIL_NUMBERS:
+            if _is_blank(jail.get(key)) and not _is_blank(settings.get(key)):
+                jail[key] = settings[key]
         options = [{key: jail[key]} for key in JAIL_OPTIONS if not _is_blank(jail.get(key))]
         jails.append({'name': name, 'enabled': jail.get('enabled') is True, 'options': options})
     return jails

@@ -66,9 +66,10 @@ def test_service_jails_merge_with_the_inventory_by_name():
     assert jails == [
         {'name': 'asterisk', 'enabled': True,
          'options': [{'logpath': '/var/log/asterisk/security'}, {'backend': 'polling'}, {'maxretry': 3},
-                     {'findtime': 60}]},
+                     {'findtime': 60}, {'bantime': 3600}]},
         {'name': 'nginx-http-auth', 'enabled': True,
-         'options': [{'port': 'http,https'}, {'logpath': '/var/log/nginx/error.log'}]},
+         'options': [{'port': 'http,https'}, {'logpath': '/var/log/nginx/error.log'}, {'maxretry': 5},
+                     {'findtime': 600}, {'bantime': 3600}]},
     ]
 
 
@@ -77,5 +78,6 @@ def test_the_inventory_turns_a_service_jail_off():
     jails = {j['name']: j for j in model.fail2ban_jails(settings)}
     assert jails['postfix-sasl']['enabled'] is True
     assert jails['postfix-sasl']['options'] == [{'backend': 'systemd'},
-                                                {'journalmatch': '_SYSTEMD_UNIT=postfix@-.service'}]
+                                                {'journalmatch': '_SYSTEMD_UNIT=postfix@-.service'},
+                                                {'maxretry': 5}, {'findtime': 600}, {'bantime': 3600}]
     assert jails['dovecot']['enabled'] is False
