@@ -2019,7 +2019,6 @@ def endpoint_security_options(user: dict, defaults: t.Any) -> list:
     return options
 
 
-
 # --------------------------------------------------------------------------- fail2ban
 # inpp.telecom.fail2ban: the service jails a play asks for (by name, predefined by the role) and
 # the inventory's jails, merged by name. ``settings`` maps the fail2ban_* variables without their
@@ -2110,7 +2109,8 @@ def fail2ban_errors(settings: t.Any) -> list:
 def fail2ban_jails(settings: t.Any) -> list:
     """The jails to write: ``[{name, enabled, options: [{key: value}]}]``, merged by name.
 
-    Each jail gets ``maxretry``, ``findtime`` and ``bantime`` (its own, else the settings'). A service jail is enabled with its predefined options; an inventory entry of the same name
+    Each jail gets ``maxretry``, ``findtime`` and ``bantime`` (its own, else the settings'). A service
+    jail is enabled with its predefined options; an inventory entry of the same name
     overrides them (``enabled: false`` turns it off), other entries are jails of their own.
     """
     settings = settings if isinstance(settings, dict) else {}

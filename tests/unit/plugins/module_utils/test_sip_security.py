@@ -48,8 +48,8 @@ def test_secure_settings_are_valid():
     (lambda u: u[1].update(sip_srtp='yes'), 'telecom_users[1].sip_srtp: '),
     (lambda u: u[0].update(sip_permit=['10.0.0.300/24']), "telecom_users[0].sip_permit[0]: '10.0.0.300/24' is not "
                                                           'a network'),
-    (lambda u: u[0].update(sip_permit=['10.0.0.0/8', 'lan']), "telecom_users[0].sip_permit[1]: 'lan' is not a "
-                                                               'network'),
+    (lambda u: u[0].update(sip_permit=['10.0.0.0/8', 'lan']),
+     "telecom_users[0].sip_permit[1]: 'lan' is not a network"),
     (lambda u: u[0].update(sip_permit='10.0.0.0/8'), 'telecom_users[0].sip_permit: must be a non-empty list'),
     (lambda u: u[0].update(sip_permit=[]), 'telecom_users[0].sip_permit: must be a non-empty list'),
 ])
