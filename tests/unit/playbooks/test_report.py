@@ -30,6 +30,7 @@ def unreachable_inventory(groups: dict) -> str:
         lines += ['    %s:' % group, '      hosts:'] + ['        %s:' % host for host in hosts]
     return '\n'.join(lines) + '\n'
 
+
 DAY1 = {'date': '2026-11-23', 'offered': 40, 'answered': 34, 'abandoned': 4, 'timed_out': 1, 'exited_empty': 1,
         'exited_key': 0, 'in_queue': 0, 'answered_within_service_level': 30, 'service_level': 75.0,
         'abandon_rate': 10.0, 'wait_avg': 12.4, 'wait_max': 95, 'abandon_wait_avg': 41.5, 'abandon_wait_max': 80,
@@ -83,8 +84,6 @@ class Tables(html.parser.HTMLParser):
     def handle_data(self, data):
         if self.cell is not None:
             self.cell += data
-
-
 
 
 @pytest.fixture(name='rendered', scope='module')
