@@ -154,3 +154,44 @@ def test_valid_input_passes_the_check_and_reaches_for_the_host(run_playbook):
     assert result.returncode != 0
     assert 'invalid input' not in result.stdout
     assert 'UNREACHABLE' in result.stdout
+
+
+def test_restore_without_a_password_stops_before_the_host_is_contacted(run_playbook):
+    result = run_playbook('restore.yml', WITH_BACKUP_HOST, '--limit', 'mail-x')
+    assert result.returncode != 0
+    assert 'backup_password: missing' in result.stdout
+    assert 'UNREACHABLE' not in result.stdout
+
+
+def test_a_snapshot_id_for_several_hosts_is_refused_before_any_host_is_contacted(run_playbook):
+    result = run_playbook('restore.yml', {'mail': ['mail-x'], 'pbx': ['pbx-x'], 'backup': ['backup-x']},
+                          '-e', 'vault_backup_password=x', '-e', 'restore_snapshot=0badc0de', '--limit', 'mail:pbx')
+    assert result.returncode != 0
+    assert "restore_snapshot: '0badc0de' is one host's snapshot; run with --limit HOST (2 hosts selected)" in result.stdout
+    assert 'UNREACHABLE' not in result.stdout
+
+
+@pytest.mark.parametrize('extra, message', [
+    ('{"backup_server_user": "Restic.Mail"}',
+     "backup_server_user: 'Restic.Mail' is not an account name"),
+    ('{"backup_server_user": "restic-%s"}' % ('x' * 30),
+     "backup_server_user: 'restic-%s' is not an account name" % ('x' * 30)),
+    ('{"backup_repository_path": "/repository"}',
+     "backup_repository_path: '/repository' must be an absolute path with a parent folder"),
+    ('{"backup_repository_path": "/srv/restic/../etc"}',
+     "backup_repository_path: '/srv/restic/../etc' must be an absolute path with a parent folder"),
+])
+def test_a_bad_account_or_repository_path_is_named(run_playbook, extra, message):
+    result = run_playbook('backup.yml', WITH_BACKUP_HOST, '-e', 'vault_backup_password=x', '-e', extra,
+                          '--limit', 'mail-x')
+    assert result.returncode != 0
+    assert message in result.stdout
+    assert 'UNREACHABLE' not in result.stdout
+
+
+def test_the_default_account_of_a_dotted_host_name_is_valid(run_playbook):
+    # A long inventory name with dots: restic-<name>, dots replaced, within 32 characters.
+    result = run_playbook('backup.yml', {'mail': ['mail.kin.inpp.cd'], 'backup': ['backup-x']},
+                          '-e', 'vault_backup_password=x', '--limit', 'mail.kin.inpp.cd')
+    assert 'invalid input' not in result.stdout
+    assert 'UNREACHABLE' in result.stdout
