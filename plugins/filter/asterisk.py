@@ -75,6 +75,13 @@ def ivr_contexts(ivr: t.Any, defaults: t.Any = None) -> list:
     return model.ivr_contexts(_menus(ivr=ivr), defaults)
 
 
+def agent_dialplan(queues: t.Any, defaults: t.Any = None) -> list:
+    directory = _menus(queues=queues)
+    codes = model.asterisk_settings(defaults).get('agent_codes')
+    errors = model.agent_codes_errors(codes) if codes is not None and model.agents_of(directory) else []
+    return model.agent_dialplan(_checked(directory, errors), defaults)
+
+
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
                     domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
                     routing: t.Any = None) -> list:
@@ -92,6 +99,7 @@ class FilterModule:
             'dialplan_contexts': dialplan_contexts,
             'queue_sections': queue_sections,
             'queue_dialplan': queue_dialplan,
+            'agent_dialplan': agent_dialplan,
             'ivr_contexts': ivr_contexts,
             'asterisk_errors': asterisk_errors,
         }

@@ -569,18 +569,208 @@ def _load_queues(directory: Directory, queues: t.Any) -> None:
                 if error:
                     errors.append('%s.options.%s: %s' % (where, key, error))
         fallback = queue.get('fallback_voicemail')
+        operations = _queue_operations(queue, where, errors)
         # ``ok``: the queue's own fields can be rendered. References to users are checked
         # after it, so a filter given the queues alone can still render them.
         directory.queues.append({'where': where, 'name': name, 'strategy': strategy,
                                  'timeout': timeout, 'members': members, 'fallback_voicemail': fallback,
                                  'options': options, 'extension': queue.get('extension'),
-                                 'ok': len(errors) == before})
+                                 'ok': len(errors) == before, **operations})
         for mindex, member in enumerate(members):
             if not _known(member, extensions):
                 errors.append("%s.members[%d]: %s is not the extension of any user%s"
                               % (where, mindex, _shown(member), ' (quote it)' if isinstance(member, int) else ''))
         if not _is_blank(fallback) and not _known(fallback, extensions):
             errors.append('%s.fallback_voicemail: %s is not the extension of any user' % (where, _shown(fallback)))
+        _queue_agent_references(operations['agents'], where, extensions, errors)
+
+
+# ---- call-center operations: agents, overflow, announcements (issue 9)
+
+AGENT_PENALTY_MAX = 99
+MUSIC_CLASS_RE = re.compile(r'^[A-Za-z0-9_-]{1,40}$')
+# Feature codes an agent dials from the phone; the role's asterisk_agent_codes override them.
+AGENT_CODES = {'login': '*45', 'logout': '*46', 'pause': '*47', 'unpause': '*48'}
+
+
+def _seconds_error(value: t.Any, minimum: int = 0) -> t.Optional[str]:
+    if isinstance(value, bool) or not str(value).isdigit() or int(value) < minimum:
+        return '%s must be a number of seconds%s' % (_shown(value), ' above 0' if minimum else '')
+    return None
+
+
+def _queue_operations(queue: dict, where: str, errors: list) -> dict:
+    """The queue's call-center fields (own rules only; references are checked once all objects are loaded)."""
+    agents = []
+    raw_agents = queue.get('agents') or []
+    if not isinstance(raw_agents, list):
+        errors.append('%s.agents: must be a list of extensions or {extension, penalty}' % where)
+        raw_agents = []
+    for index, agent in enumerate(raw_agents):
+        field = '%s.agents[%d]' % (where, index)
+        entry = agent if isinstance(agent, dict) else {'extension': agent}
+        penalty = entry.get('penalty', 0)
+        if isinstance(penalty, bool) or not str(penalty).isdigit() or int(penalty) > AGENT_PENALTY_MAX:
+            errors.append('%s.penalty: %s must be a whole number from 0 to %d'
+                          % (field, _shown(penalty), AGENT_PENALTY_MAX))
+            penalty = 0
+        agents.append({'field': field, 'extension': entry.get('extension'), 'penalty': int(penalty)})
+    fields: dict = {'agents': agents}
+    for key, default, minimum in (('wrapup', 0, 0), ('max_wait', None, 1)):
+        value = queue.get(key, default)
+        if value is not None:
+            error = _seconds_error(value, minimum)
+            if error:
+                errors.append('%s.%s: %s' % (where, key, error))
+                value = default
+        fields[key] = int(value) if value is not None else None
+    for key in ('announce_position',):
+        value = queue.get(key, False)
+        if not isinstance(value, bool):
+            errors.append('%s.%s: %s must be true or false' % (where, key, _shown(value)))
+            value = False
+        fields[key] = value
+    music = queue.get('music_class')
+    if music is not None and (not isinstance(music, str) or not MUSIC_CLASS_RE.match(music)):
+        errors.append('%s.music_class: %s is not a musiconhold.conf class name' % (where, _shown(music)))
+        music = None
+    fields['music_class'] = music
+    overflow = queue.get('overflow')
+    if overflow is not None:
+        error = _ivr_target_syntax_error(overflow)
+        if not error and not _is_blank(queue.get('fallback_voicemail')):
+            error = 'set either overflow or fallback_voicemail, not both'
+        if error:
+            errors.append('%s.overflow: %s' % (where, error))
+            overflow = None
+    fields['overflow'] = overflow
+    return fields
+
+
+def _queue_agent_references(agents: list, where: str, extensions: set, errors: list) -> None:
+    seen: dict = {}
+    for agent in agents:
+        ext = agent['extension']
+        if not _known(ext, extensions):
+            errors.append('%s.extension: %s is not the extension of any user%s'
+                          % (agent['field'], _shown(ext), ' (quote it)' if isinstance(ext, int) else ''))
+        elif ext in seen:
+            errors.append("%s.extension: duplicate '%s' (already %s)" % (agent['field'], ext, seen[ext]))
+        else:
+            seen[ext] = agent['field']
+
+
+def _overflow_errors(directory: Directory, ivr: t.Any) -> list:
+    """Each queue's overflow names a queue, user, voicemail box or IVR menu that exists, never itself."""
+    menus = ivr if isinstance(ivr, list) else []
+    ivr_names = {m['name'] for m in menus if isinstance(m, dict) and isinstance(m.get('name'), str)}
+    errors = []
+    for queue in directory.queues:
+        target = queue.get('overflow')
+        if not target:
+            continue
+        error = _ivr_target_reference_error(target, directory, ivr_names)
+        if not error and target == 'queue:%s' % queue['name']:
+            error = 'a queue cannot overflow to itself'
+        if error:
+            errors.append('%s.overflow: %s' % (queue['where'], error))
+    return errors
+
+
+def agent_codes_errors(codes: t.Any) -> list:
+    """``asterisk_agent_codes``: login, logout, pause, unpause, each a distinct dialable code."""
+    if not isinstance(codes, dict):
+        return ['asterisk_agent_codes: must be a mapping of %s' % ', '.join(AGENT_CODES)]
+    errors = []
+    seen: dict = {}
+    for key in AGENT_CODES:
+        value = codes.get(key, AGENT_CODES[key])
+        error = digits_error(value, DIALABLE_RE, '1 to 8 digits, * or #')
+        if not error and value in seen:
+            error = "'%s' is also the %s code" % (value, seen[value])
+        if error:
+            errors.append('asterisk_agent_codes.%s: %s' % (key, error))
+        else:
+            seen[value] = key
+    errors.extend('asterisk_agent_codes.%s: not a feature code (%s)' % (k, ', '.join(AGENT_CODES))
+                  for k in codes if k not in AGENT_CODES)
+    return errors
+
+
+def agent_context(extension: str) -> str:
+    return 'agent-%s' % extension
+
+
+def agents_of(directory: Directory) -> dict:
+    """``{extension: [(queue, penalty), ...]}`` over the valid queues, in queue order."""
+    out: dict = {}
+    for queue in directory.queues:
+        if queue['ok']:
+            for agent in queue.get('agents', []):
+                if isinstance(agent['extension'], str):
+                    out.setdefault(agent['extension'], []).append((queue['name'], agent['penalty']))
+    return out
+
+
+def queue_general_section(directory: Directory) -> list:
+    """queues.conf ``[general]``: dynamic agents survive reloads and restarts (only when a queue has agents)."""
+    if not agents_of(directory):
+        return []
+    return [{'name': 'general', 'exclusive': True, 'options': [{'persistentmembers': 'yes'}]}]
+
+
+def queue_operation_options(queue: dict) -> list:
+    """queues.conf options of the call-center fields of one queue."""
+    options: list = [{'ringinuse': 'no'}] if queue.get('agents') else []
+    if queue.get('wrapup'):
+        options.append({'wrapuptime': queue['wrapup']})
+    if queue.get('overflow') or queue.get('agents'):
+        # No agent logged in (or all gone): leave at once for the overflow; paused agents keep the caller.
+        options.append({'joinempty': 'unavailable,invalid,unknown'})
+        options.append({'leavewhenempty': 'unavailable,invalid,unknown'})
+    if queue.get('announce_position'):
+        options.extend([{'announce-position': 'yes'}, {'announce-holdtime': 'yes'}, {'announce-frequency': 30}])
+    if queue.get('music_class'):
+        options.append({'musicclass': queue['music_class']})
+    return options
+
+
+def agent_dialplan(directory: Directory, defaults: t.Any = None) -> list:
+    """extensions.conf: the agent feature codes (context ``callcenter-agents``, included in every department
+    context through the internal one) and an ``agent-EXT`` context per agent with its queues and penalties.
+
+    An agent is a dynamic member named by its interface ``PJSIP/EXT``, so queue_log names it the
+    same way in every event. Pausing and unpausing apply to all the agent's queues.
+    """
+    agents = agents_of(directory)
+    if not agents:
+        return []
+    codes = asterisk_settings(defaults).get('agent_codes')
+    codes = dict(AGENT_CODES, **(codes if isinstance(codes, dict) else {}))
+    features: list = []
+    for action in ('login', 'logout', 'pause', 'unpause'):
+        features.extend([
+            {'exten': '%s,1,Answer()' % codes[action]},
+            {'same': 'n,Set(AGENT=agent-${CHANNEL(endpoint)})'},
+            {'same': 'n,GotoIf($[${DIALPLAN_EXISTS(${AGENT},%s,1)}]?${AGENT},%s,1)' % (action, action)},
+            {'same': 'n,Playback(pbx-invalid)'},
+            {'same': 'n,Hangup()'},
+        ])
+    sections = [{'name': 'callcenter-agents', 'exclusive': True, 'options': features}]
+    for ext, queues in sorted(agents.items()):
+        interface = 'PJSIP/%s' % ext
+        options: list = [{'exten': 'login,1,NoOp(agent %s logs in)' % ext}]
+        options.extend({'same': 'n,AddQueueMember(%s,%s,%d)' % (name, interface, penalty)} for name, penalty in queues)
+        options.extend([{'same': 'n,Playback(agent-loginok)'}, {'same': 'n,Hangup()'},
+                        {'exten': 'logout,1,NoOp(agent %s logs out)' % ext}])
+        options.extend({'same': 'n,RemoveQueueMember(%s,%s)' % (name, interface)} for name, _penalty in queues)
+        options.extend([{'same': 'n,Playback(agent-loggedoff)'}, {'same': 'n,Hangup()'},
+                        {'exten': 'pause,1,PauseQueueMember(,%s)' % interface},
+                        {'same': 'n,Playback(beep)'}, {'same': 'n,Hangup()'},
+                        {'exten': 'unpause,1,UnpauseQueueMember(,%s)' % interface},
+                        {'same': 'n,Playback(beep)'}, {'same': 'n,Hangup()'}])
+        sections.append({'name': agent_context(ext), 'exclusive': True, 'options': options})
+    return sections
 
 
 def _ivr_target_syntax_error(target: t.Any) -> t.Optional[str]:
@@ -700,6 +890,9 @@ def load_call_center(users: t.Any, departments: t.Any = None, queues: t.Any = No
     settings = asterisk_settings(defaults)
     _load_queues(directory, queues)
     _load_ivr(directory, ivr)
+    directory.errors['phone'].extend(_overflow_errors(directory, ivr))
+    if agents_of(directory):
+        directory.errors['phone'].extend(agent_codes_errors(settings.get('agent_codes') or {}))
     directory.errors['phone'].extend(_dialable_errors(directory, settings))
     directory.errors['phone'].extend(_settings_errors(settings))
     if any(u['voicemail_email'] and u['phone_ok'] and not u['email'] for u in directory.users) \
@@ -846,6 +1039,8 @@ def dialplan_contexts(directory: Directory, defaults: t.Any = None) -> list:
     for menu in directory.ivr:
         if menu['ok'] and not _is_blank(menu['extension']):
             options.append({'exten': '%s,1,Goto(%s,s,1)' % (menu['extension'], ivr_context(menu['name']))})
+    if agents_of(directory):
+        options.append({'include': 'callcenter-agents'})
     sections = [{'name': internal, 'exclusive': True, 'options': options}]
 
     stations: dict = {}
@@ -873,10 +1068,11 @@ def queue_sections(directory: Directory) -> list:
         if not queue['ok']:
             continue
         options = [{'strategy': queue['strategy']}, {'timeout': int(queue['timeout'] or 15)}]
+        options.extend(queue_operation_options(queue))
         options.extend({key: value} for key, value in queue['options'].items())
         options.append({'member': ['PJSIP/%s' % m for m in queue['members']]})
         sections.append({'name': queue['name'], 'exclusive': True, 'options': options})
-    return sections
+    return queue_general_section(directory) + sections
 
 
 def queue_dialplan(directory: Directory, defaults: t.Any = None) -> list:
@@ -886,8 +1082,11 @@ def queue_dialplan(directory: Directory, defaults: t.Any = None) -> list:
     for queue in directory.queues:
         if not queue['ok']:
             continue
-        options = [{'exten': 's,1,Answer()'}, {'same': 'n,Queue(%s)' % queue['name']}]
-        if not _is_blank(queue['fallback_voicemail']):
+        wait = ',,,,%d' % queue['max_wait'] if queue.get('max_wait') else ''
+        options = [{'exten': 's,1,Answer()'}, {'same': 'n,Queue(%s%s)' % (queue['name'], wait)}]
+        if queue.get('overflow'):
+            options.append({'same': 'n,%s' % _ivr_application(queue['overflow'], settings)})
+        elif not _is_blank(queue['fallback_voicemail']):
             box = '%s@%s' % (queue['fallback_voicemail'], settings['voicemail_context'])
             options.append({'same': 'n,VoiceMail(%s,u)' % box})
         options.append({'same': 'n,Hangup()'})
