@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible.errors import AnsibleFilterError
 from ansible_collections.inpp.telecom.plugins.module_utils import _directory as model
 
 
@@ -35,6 +36,26 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
     return model.dovecot_errors(settings, directory)
 
 
+def rspamd_errors(settings: t.Any) -> list:
+    return model.rspamd_errors(settings)
+
+
+def mail_dns_errors(settings: t.Any) -> list:
+    return model.mail_dns_errors(settings)
+
+
+def mail_dns_records(settings: t.Any) -> list:
+    """The records to publish; refuses input that mail_dns_errors does not accept."""
+    errors = model.mail_dns_errors(settings)
+    if errors:
+        raise AnsibleFilterError('mail_dns_records: ' + '; '.join(errors))
+    return model.mail_dns_records(settings)
+
+
+def mail_zone_snippet(records: t.Any) -> str:
+    return model.zone_snippet(records)
+
+
 class FilterModule:
     """Mail derivations and the mail roles' checks."""
 
@@ -44,4 +65,8 @@ class FilterModule:
             'mail_aliases': mail_aliases,
             'postfix_errors': postfix_errors,
             'dovecot_errors': dovecot_errors,
+            'rspamd_errors': rspamd_errors,
+            'mail_dns_errors': mail_dns_errors,
+            'mail_dns_records': mail_dns_records,
+            'mail_zone_snippet': mail_zone_snippet,
         }

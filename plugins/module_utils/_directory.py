@@ -66,6 +66,8 @@ QUEUE_OPTION_RE = re.compile(r'^[a-z][a-z0-9_-]{0,62}$')
 POSTFIX_PARAMETER_RE = re.compile(r'^[A-Za-z0-9_]+$')
 MAILHUB_RE = re.compile(r'^(\[[a-z0-9.-]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$')
 SASL_LOGIN_RE = re.compile(r'^[^\s:#]+$')
+# postscreen_dnsbl_sites entry: zone[=filter][*weight], for example zen.spamhaus.org*3.
+DNSBL_SITE_RE = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(=[0-9.\[\];]+)?(\*-?[0-9]+)?$')
 SIP_SECRET_FORBIDDEN_RE = re.compile(r'[\s;]')
 # C0 controls and DEL. Free text ends up in passwd-file fields, caller ids, config lines
 # and mail headers, where a line break starts a new entry or header.
@@ -1250,6 +1252,13 @@ def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
         if root_alias and not is_address(root_alias):
             errors.append('postfix_root_alias: %s is not a valid mail address' % _shown(root_alias))
         errors.extend(_relay_errors(settings))
+        for index, site in enumerate(_as_list(settings.get('postscreen_dnsbl_sites'), 'postfix_postscreen_dnsbl_sites', errors)):
+            if not isinstance(site, str) or not DNSBL_SITE_RE.match(site):
+                errors.append('postfix_postscreen_dnsbl_sites[%d]: %s is not zone[=filter][*weight] (for example '
+                              'zen.spamhaus.org*3)' % (index, _shown(site)))
+        threshold = settings.get('postscreen_dnsbl_threshold', 1)
+        if isinstance(threshold, bool) or not str(threshold).isdigit() or int(threshold) < 1:
+            errors.append('postfix_postscreen_dnsbl_threshold: %s is not a positive whole number' % _shown(threshold))
         logins = _as_list(settings.get('submission_any_sender_logins'), 'postfix_submission_any_sender_logins', errors)
         for index, login in enumerate(logins):
             if not isinstance(login, str) or not SASL_LOGIN_RE.match(login):
@@ -1328,6 +1337,179 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
         errors.extend(_dovecot_user_errors(where, user, domains, seen))
     errors.extend(certificate_errors(settings))
     return errors
+
+
+DKIM_SELECTOR_RE = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
+RSPAMD_MODULE_RE = re.compile(r'^[a-z][a-z0-9_]{0,62}$')
+# Modules the rspamd role renders itself: turning one off would fight its own file.
+RSPAMD_OWN_MODULES = ('dkim_signing', 'milter_headers', 'arc', 'antivirus')
+REDIS_SERVER_RE = re.compile(r'^([a-z0-9.-]+|\[[0-9a-f:]+\]|[0-9a-f:]+):[0-9]{1,5}$')
+
+
+def _score(value: t.Any) -> t.Optional[float]:
+    """A spam score (int or float, not a boolean), or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _ip_error(value: t.Any, network: bool) -> t.Optional[str]:
+    if not isinstance(value, str):
+        return '%s is not %s' % (_shown(value), 'a network' if network else 'an IP address')
+    try:
+        if network:
+            ipaddress.ip_network(value, strict=False)
+        else:
+            ipaddress.ip_address(value)
+    except ValueError:
+        return '%s is not %s' % (_shown(value), 'a network (address/prefix)' if network else 'an IP address')
+    return None
+
+
+def rspamd_errors(settings: t.Any) -> list:
+    """Every problem of the rspamd role's input; [] when valid.
+
+    ``settings`` maps the ``rspamd_*`` variables without their prefix. The scores must rise
+    from greylisting (optional) to marking to refusing, or rspamd would never reach the
+    lower action.
+    """
+    if not isinstance(settings, dict):
+        return ['rspamd_errors: the settings must be a mapping']
+    errors = []
+    scores = {}
+    for key in ('greylist_score', 'add_header_score', 'reject_score'):
+        value = settings.get(key)
+        if key == 'greylist_score' and _is_blank(value):
+            continue
+        score = _score(value)
+        if score is None:
+            errors.append('rspamd_%s: %s is not a number' % (key, _shown(value)))
+        else:
+            scores[key] = score
+    if 'add_header_score' in scores and 'reject_score' in scores and scores['add_header_score'] >= scores['reject_score']:
+        errors.append('rspamd_add_header_score: %g must be below rspamd_reject_score (%g)'
+                      % (scores['add_header_score'], scores['reject_score']))
+    if 'greylist_score' in scores and 'add_header_score' in scores and scores['greylist_score'] >= scores['add_header_score']:
+        errors.append('rspamd_greylist_score: %g must be below rspamd_add_header_score (%g)'
+                      % (scores['greylist_score'], scores['add_header_score']))
+    if settings.get('milter_default_action') not in ('tempfail', 'accept'):
+        errors.append('rspamd_milter_default_action: %s is neither tempfail nor accept'
+                      % _shown(settings.get('milter_default_action')))
+    domains = _as_list(settings.get('dkim_domains'), 'rspamd_dkim_domains', errors)
+    for index, domain in enumerate(domains):
+        if not is_domain(domain):
+            errors.append('rspamd_dkim_domains[%d]: %s is not a valid domain name' % (index, _shown(domain)))
+        elif domain in domains[:index]:
+            errors.append("rspamd_dkim_domains[%d]: duplicate '%s'" % (index, domain))
+    selector = settings.get('dkim_selector')
+    if not isinstance(selector, str) or not DKIM_SELECTOR_RE.match(selector):
+        errors.append('rspamd_dkim_selector: %s is not a DNS label (lower case letters, digits, hyphens)' % _shown(selector))
+    bits = settings.get('dkim_key_bits')
+    if isinstance(bits, bool) or str(bits) not in ('2048', '3072', '4096'):
+        errors.append('rspamd_dkim_key_bits: %s is not 2048, 3072 or 4096' % _shown(bits))
+    for field, network in (('local_addrs', True), ('dns_servers', False)):
+        for index, value in enumerate(_as_list(settings.get(field), 'rspamd_' + field, errors)):
+            error = _ip_error(value, network)
+            if error:
+                errors.append('rspamd_%s[%d]: %s' % (field, index, error))
+    redis = settings.get('redis_server')
+    if not isinstance(redis, str) or not REDIS_SERVER_RE.match(redis) or not 0 < int(redis.rsplit(':', 1)[1]) < 65536:
+        errors.append('rspamd_redis_server: %s is not host:port' % _shown(redis))
+    for index, module in enumerate(_as_list(settings.get('disabled_modules'), 'rspamd_disabled_modules', errors)):
+        if not isinstance(module, str) or not RSPAMD_MODULE_RE.match(module):
+            errors.append('rspamd_disabled_modules[%d]: %s is not a module name' % (index, _shown(module)))
+        elif module in RSPAMD_OWN_MODULES:
+            errors.append("rspamd_disabled_modules[%d]: '%s' is configured by the role itself" % (index, module))
+    return errors
+
+
+DMARC_POLICIES = ('none', 'quarantine', 'reject')
+# The services a mail client finds through SRV records (RFC 6186, RFC 8314): name -> port.
+MAIL_SRV_PORTS = {'imaps': 993, 'imap': 143, 'submissions': 465, 'submission': 587, 'pop3s': 995}
+TXT_CHUNK = 255
+
+
+def mail_dns_errors(settings: t.Any) -> list:
+    """Every problem of playbooks/dns.yml's input (the ``dns_*`` variables); [] when valid."""
+    if not isinstance(settings, dict):
+        return ['mail_dns_errors: the settings must be a mapping']
+    errors = []
+    if not is_domain(settings.get('domain')):
+        errors.append('dns_domain: %s is not a valid domain name' % _shown(settings.get('domain')))
+    if not is_hostname(settings.get('mailhub')) or '.' not in str(settings.get('mailhub')):
+        errors.append('dns_mailhub: %s is not a fully qualified host name' % _shown(settings.get('mailhub')))
+    address = settings.get('mailhub_address')
+    if not _is_blank(address):
+        error = _ip_error(address, False)
+        if error:
+            errors.append('dns_mailhub_address: %s' % error)
+    for key in ('ttl', 'mx_priority'):
+        value = settings.get(key)
+        if isinstance(value, bool) or not str(value).isdigit() or int(value) > 2147483647:
+            errors.append('dns_%s: %s is not a whole number of %s' % (key, _shown(value), 'seconds' if key == 'ttl' else 'points'))
+    spf = settings.get('spf')
+    if not isinstance(spf, str) or not spf.startswith('v=spf1') or text_error(spf) or '"' in spf:
+        errors.append('dns_spf: %s is not an SPF record (it starts with v=spf1, one line, no quotes)' % _shown(spf))
+    if settings.get('dmarc_policy') not in DMARC_POLICIES:
+        errors.append('dns_dmarc_policy: %s is not one of %s' % (_shown(settings.get('dmarc_policy')), ', '.join(DMARC_POLICIES)))
+    rua = settings.get('dmarc_rua')
+    if not _is_blank(rua) and not is_address(rua):
+        errors.append('dns_dmarc_rua: %s is not a valid mail address' % _shown(rua))
+    for index, service in enumerate(_as_list(settings.get('srv_services'), 'dns_srv_services', errors)):
+        if service not in MAIL_SRV_PORTS:
+            errors.append('dns_srv_services[%d]: %s is not one of %s' % (index, _shown(service), ', '.join(sorted(MAIL_SRV_PORTS))))
+    for where, record in _entries(settings.get('dkim'), 'dns_dkim', errors):
+        if not isinstance(record.get('selector'), str) or not DKIM_SELECTOR_RE.match(record['selector']):
+            errors.append('%s.selector: %s is not a DNS label' % (where, _shown(record.get('selector'))))
+        value = record.get('value')
+        if not isinstance(value, str) or not re.match(r'^v=DKIM1;( [a-z]=[^;"\s]*;)* p=[A-Za-z0-9+/=]+$', value):
+            errors.append('%s.value: %s is not a DKIM key record (v=DKIM1; k=rsa; p=...)' % (where, _shown(value)))
+    return errors
+
+
+def _txt(text: str) -> str:
+    """TXT rdata in zone syntax: the text in quoted strings of at most 255 characters."""
+    return ' '.join('"%s"' % text[i:i + TXT_CHUNK] for i in range(0, len(text), TXT_CHUNK))
+
+
+def mail_dns_records(settings: dict) -> list:
+    """The records a mail domain publishes: MX, the mailhub's A, SPF, DKIM, DMARC, SRV.
+
+    Each is ``{name, type, ttl, value, rdata}``: ``name`` absolute with its trailing dot,
+    ``value`` the record's text (a TXT record unsplit) and ``rdata`` its zone-file form (a TXT
+    record in 255-character strings, as nsupdate and zone files take it). Call it on input
+    that ``mail_dns_errors`` accepts.
+    """
+    domain = settings['domain'].rstrip('.')
+    mailhub = settings['mailhub'].rstrip('.')
+    ttl = int(settings['ttl'])
+    records = []
+
+    def add(name: str, rtype: str, value: str) -> None:
+        rdata = _txt(value) if rtype == 'TXT' else value
+        records.append({'name': name + '.', 'type': rtype, 'ttl': ttl, 'value': value, 'rdata': rdata})
+
+    add(domain, 'MX', '%d %s.' % (int(settings['mx_priority']), mailhub))
+    if not _is_blank(settings.get('mailhub_address')) and (mailhub == domain or mailhub.endswith('.' + domain)):
+        add(mailhub, 'AAAA' if ':' in settings['mailhub_address'] else 'A', settings['mailhub_address'])
+    add(domain, 'TXT', settings['spf'])
+    for record in settings.get('dkim') or []:
+        add('%s._domainkey.%s' % (record['selector'], domain), 'TXT', record['value'])
+    dmarc = 'v=DMARC1; p=%s' % settings['dmarc_policy']
+    if not _is_blank(settings.get('dmarc_rua')):
+        dmarc += '; rua=mailto:%s' % settings['dmarc_rua']
+    add('_dmarc.' + domain, 'TXT', dmarc)
+    for service in settings.get('srv_services') or []:
+        add('_%s._tcp.%s' % (service, domain), 'SRV', '0 1 %d %s.' % (MAIL_SRV_PORTS[service], mailhub))
+    return records
+
+
+def zone_snippet(records: list) -> str:
+    """Zone-file lines for ``mail_dns_records``' output, one record per line."""
+    return ''.join('%s %d IN %s %s\n' % (r['name'], r['ttl'], r['type'], r['rdata']) for r in records)
 
 
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,

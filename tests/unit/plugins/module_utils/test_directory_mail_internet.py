@@ -1,0 +1,82 @@
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The directory model's rules for mail on the Internet: rspamd's input, postscreen's DNSBLs."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.inpp.telecom.plugins.module_utils import _directory as model
+
+RSPAMD = {
+    'reject_score': 15, 'add_header_score': 6, 'greylist_score': None, 'milter_default_action': 'tempfail',
+    'dkim_domains': ['inpp.cd', 'inpp.org'], 'dkim_selector': 'inpp', 'dkim_key_bits': 2048,
+    'local_addrs': ['127.0.0.0/8', '::1/128', '10.1.0.0/16'], 'dns_servers': ['10.1.0.53', '2001:db8::53'],
+    'redis_server': '127.0.0.1:6379', 'disabled_modules': ['fuzzy_check'],
+}
+
+
+def test_valid_rspamd_inputs():
+    assert model.rspamd_errors(RSPAMD) == []
+    assert model.rspamd_errors(dict(RSPAMD, greylist_score=4, reject_score='15.5', dkim_domains=[])) == []
+    assert model.rspamd_errors(dict(RSPAMD, greylist_score='', redis_server='redis.inpp.cd:6380')) == []
+
+
+@pytest.mark.parametrize('change, expected', [
+    ({'reject_score': 'high'}, "rspamd_reject_score: 'high' is not a number"),
+    ({'reject_score': True}, "rspamd_reject_score: 'True' is not a number"),
+    ({'add_header_score': None}, "rspamd_add_header_score: 'None' is not a number"),
+    ({'add_header_score': 15}, 'rspamd_add_header_score: 15 must be below rspamd_reject_score (15)'),
+    ({'greylist_score': 7}, 'rspamd_greylist_score: 7 must be below rspamd_add_header_score (6)'),
+    ({'greylist_score': [4]}, "rspamd_greylist_score: '[4]' is not a number"),
+    ({'milter_default_action': 'reject'}, "rspamd_milter_default_action: 'reject' is neither tempfail nor accept"),
+    ({'dkim_domains': 'inpp.cd'}, 'rspamd_dkim_domains: must be a list, got text'),
+    ({'dkim_domains': ['inpp.cd', 'bad_domain']}, "rspamd_dkim_domains[1]: 'bad_domain' is not a valid domain"),
+    ({'dkim_domains': ['inpp.cd', 'inpp.cd']}, "rspamd_dkim_domains[1]: duplicate 'inpp.cd'"),
+    ({'dkim_selector': 'my selector'}, "rspamd_dkim_selector: 'my selector' is not a DNS label"),
+    ({'dkim_selector': 'a.b'}, "rspamd_dkim_selector: 'a.b' is not a DNS label"),
+    ({'dkim_key_bits': 1024}, "rspamd_dkim_key_bits: '1024' is not 2048, 3072 or 4096"),
+    ({'local_addrs': ['10.1.0.0/33']}, "rspamd_local_addrs[0]: '10.1.0.0/33' is not a network"),
+    ({'dns_servers': ['ns.inpp.cd']}, "rspamd_dns_servers[0]: 'ns.inpp.cd' is not an IP address"),
+    ({'dns_servers': [53]}, "rspamd_dns_servers[0]: '53' is not an IP address"),
+    ({'redis_server': '127.0.0.1'}, "rspamd_redis_server: '127.0.0.1' is not host:port"),
+    ({'redis_server': '127.0.0.1:99999'}, "rspamd_redis_server: '127.0.0.1:99999' is not host:port"),
+    ({'disabled_modules': ['Fuzzy Check']}, "rspamd_disabled_modules[0]: 'Fuzzy Check' is not a module name"),
+    ({'disabled_modules': ['dkim_signing']}, "rspamd_disabled_modules[0]: 'dkim_signing' is configured by the role"),
+])
+def test_each_rspamd_rule_names_its_field(change, expected):
+    errors = model.rspamd_errors(dict(RSPAMD, **change))
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_rspamd_reports_every_problem_at_once():
+    errors = model.rspamd_errors(dict(RSPAMD, reject_score='x', dkim_selector='', redis_server=None))
+    assert [e.split(':')[0] for e in errors] == ['rspamd_reject_score', 'rspamd_dkim_selector', 'rspamd_redis_server']
+    assert model.rspamd_errors('nope') == ['rspamd_errors: the settings must be a mapping']
+
+
+POSTFIX = {
+    'profile': 'mailhub', 'myhostname': 'mail.inpp.cd', 'mydomain': 'inpp.cd', 'virtual_mailbox_domains': ['inpp.cd'],
+    'virtual_mailboxes': ['daddy.nzinga@inpp.cd'], 'virtual_aliases': {}, 'catchall': '', 'root_alias': '',
+    'relayhost': '', 'submission_any_sender_logins': [], 'mailhub': '', 'extra_parameters': {},
+    'postscreen_dnsbl_sites': ['zen.spamhaus.org*3', 'b.barracudacentral.org=127.0.0.[2..11]*2',
+                               'list.dnswl.org=127.0.[0..255].[0;1;2;3]*-2'],
+    'postscreen_dnsbl_threshold': 3,
+}
+
+
+def test_postscreen_dnsbl_sites_in_postfix_syntax_are_valid():
+    assert model.postfix_errors(POSTFIX) == []
+    assert model.postfix_errors(dict(POSTFIX, postscreen_dnsbl_sites=[])) == []
+
+
+@pytest.mark.parametrize('change, expected', [
+    ({'postscreen_dnsbl_sites': ['zen.spamhaus.org 3']},
+     "postfix_postscreen_dnsbl_sites[0]: 'zen.spamhaus.org 3' is not zone[=filter][*weight]"),
+    ({'postscreen_dnsbl_sites': ['zen.spamhaus.org*x']}, 'postfix_postscreen_dnsbl_sites[0]: '),
+    ({'postscreen_dnsbl_sites': 'zen.spamhaus.org'}, 'postfix_postscreen_dnsbl_sites: must be a list'),
+    ({'postscreen_dnsbl_threshold': 0}, "postfix_postscreen_dnsbl_threshold: '0' is not a positive whole number"),
+    ({'postscreen_dnsbl_threshold': True}, "postfix_postscreen_dnsbl_threshold: 'True' is not a positive"),
+])
+def test_each_postscreen_rule_names_its_field(change, expected):
+    errors = model.postfix_errors(dict(POSTFIX, **change))
+    assert any(e.startswith(expected) for e in errors), errors
