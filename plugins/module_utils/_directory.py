@@ -1342,7 +1342,7 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
 DKIM_SELECTOR_RE = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
 RSPAMD_MODULE_RE = re.compile(r'^[a-z][a-z0-9_]{0,62}$')
 # Modules the rspamd role renders itself: turning one off would fight its own file.
-RSPAMD_OWN_MODULES = ('dkim_signing', 'milter_headers', 'arc', 'antivirus')
+RSPAMD_OWN_MODULES = ('dkim_signing', 'milter_headers', 'arc', 'antivirus', 'greylist')
 REDIS_SERVER_RE = re.compile(r'^([a-z0-9.-]+|\[[0-9a-f:]+\]|[0-9a-f:]+):[0-9]{1,5}$')
 
 

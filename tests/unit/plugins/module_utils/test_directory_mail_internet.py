@@ -80,3 +80,80 @@ def test_postscreen_dnsbl_sites_in_postfix_syntax_are_valid():
 def test_each_postscreen_rule_names_its_field(change, expected):
     errors = model.postfix_errors(dict(POSTFIX, **change))
     assert any(e.startswith(expected) for e in errors), errors
+
+
+KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA' + 'q' * 330 + 'IDAQAB'
+DNS = {
+    'domain': 'inpp.cd', 'mailhub': 'mail.inpp.cd', 'mailhub_address': '192.0.2.25', 'ttl': 3600, 'mx_priority': 10,
+    'spf': 'v=spf1 mx -all', 'dmarc_policy': 'quarantine', 'dmarc_rua': 'dmarc@inpp.cd',
+    'srv_services': ['imaps', 'submission'],
+    'dkim': [{'domain': 'inpp.cd', 'selector': 'inpp', 'name': 'inpp._domainkey.inpp.cd',
+              'value': 'v=DKIM1; k=rsa; p=' + KEY}],
+}
+
+
+def test_the_records_of_a_mail_domain():
+    assert model.mail_dns_errors(DNS) == []
+    records = {(r['name'], r['type']): r for r in model.mail_dns_records(DNS)}
+    assert list(records) == [('inpp.cd.', 'MX'), ('mail.inpp.cd.', 'A'), ('inpp.cd.', 'TXT'),
+                             ('inpp._domainkey.inpp.cd.', 'TXT'), ('_dmarc.inpp.cd.', 'TXT'),
+                             ('_imaps._tcp.inpp.cd.', 'SRV'), ('_submission._tcp.inpp.cd.', 'SRV')]
+    assert records[('inpp.cd.', 'MX')]['rdata'] == '10 mail.inpp.cd.'
+    assert records[('inpp.cd.', 'TXT')]['rdata'] == '"v=spf1 mx -all"'
+    assert records[('_dmarc.inpp.cd.', 'TXT')]['value'] == 'v=DMARC1; p=quarantine; rua=mailto:dmarc@inpp.cd'
+    assert records[('_submission._tcp.inpp.cd.', 'SRV')]['rdata'] == '0 1 587 mail.inpp.cd.'
+    assert all(r['ttl'] == 3600 for r in records.values())
+
+
+def test_a_long_dkim_key_is_split_into_255_character_strings():
+    dkim = [r for r in model.mail_dns_records(DNS) if r['name'].startswith('inpp._domainkey')][0]
+    parts = dkim['rdata'][1:-1].split('" "')
+    assert len(parts) == 2 and len(parts[0]) == 255 and ''.join(parts) == dkim['value']
+
+
+def test_no_address_record_for_a_mailhub_outside_the_domain_or_without_address():
+    names = [r['name'] for r in model.mail_dns_records(dict(DNS, mailhub='mx.isp.example'))]
+    assert 'mx.isp.example.' not in names
+    types = [r['type'] for r in model.mail_dns_records(dict(DNS, mailhub_address=''))]
+    assert 'A' not in types
+    assert model.mail_dns_records(dict(DNS, mailhub_address='2001:db8::25'))[1]['type'] == 'AAAA'
+    dmarc = [r for r in model.mail_dns_records(dict(DNS, dmarc_rua='', dkim=[])) if r['name'].startswith('_dmarc')]
+    assert dmarc[0]['value'] == 'v=DMARC1; p=quarantine'
+
+
+def test_the_zone_snippet_has_one_line_per_record():
+    snippet = model.zone_snippet(model.mail_dns_records(DNS))
+    lines = snippet.splitlines()
+    assert len(lines) == 7 and snippet.endswith('\n')
+    assert lines[0] == 'inpp.cd. 3600 IN MX 10 mail.inpp.cd.'
+    assert lines[2] == 'inpp.cd. 3600 IN TXT "v=spf1 mx -all"'
+
+
+@pytest.mark.parametrize('change, expected', [
+    ({'domain': 'inpp'}, "dns_domain: 'inpp' is not a valid domain name"),
+    ({'mailhub': 'mail'}, "dns_mailhub: 'mail' is not a fully qualified host name"),
+    ({'mailhub_address': '192.0.2.300'}, "dns_mailhub_address: '192.0.2.300' is not an IP address"),
+    ({'ttl': -1}, "dns_ttl: '-1' is not a whole number of seconds"),
+    ({'mx_priority': 'high'}, "dns_mx_priority: 'high' is not a whole number"),
+    ({'spf': 'mx -all'}, "dns_spf: 'mx -all' is not an SPF record"),
+    ({'spf': 'v=spf1 "mx" -all'}, 'dns_spf: '),
+    ({'spf': 'v=spf1 mx\n-all'}, 'dns_spf: '),
+    ({'dmarc_policy': 'strict'}, "dns_dmarc_policy: 'strict' is not one of none, quarantine, reject"),
+    ({'dmarc_rua': 'reports'}, "dns_dmarc_rua: 'reports' is not a valid mail address"),
+    ({'srv_services': ['smtp']}, "dns_srv_services[0]: 'smtp' is not one of"),
+    ({'dkim': [{'selector': 'a b', 'value': 'v=DKIM1; k=rsa; p=' + KEY}]}, "dns_dkim[0].selector: 'a b'"),
+    ({'dkim': [{'selector': 'inpp', 'value': 'p=' + KEY}]}, 'dns_dkim[0].value: '),
+    ({'dkim': ['inpp']}, 'dns_dkim[0]: must be a mapping'),
+])
+def test_each_dns_rule_names_its_field(change, expected):
+    errors = model.mail_dns_errors(dict(DNS, **change))
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_the_records_filter_refuses_bad_input():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.inpp.telecom.plugins.filter import directory as filters
+    with pytest.raises(AnsibleFilterError, match='dns_dmarc_policy'):
+        filters.mail_dns_records(dict(DNS, dmarc_policy='strict'))
+    assert filters.mail_zone_snippet(filters.mail_dns_records(DNS)).startswith('inpp.cd. 3600 IN MX')
+    assert filters.rspamd_errors(RSPAMD) == [] and filters.mail_dns_errors(DNS) == []

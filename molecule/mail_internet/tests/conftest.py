@@ -1,0 +1,70 @@
+# Copyright (c) 2026, INPP infrastructure team
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures of the mail_internet scenario.
+
+The clients (tests/inetclient.py) run INSIDE the name server container, which stands for
+"the Internet": it sends to the mailhub on 25 and 587, reads over IMAPS, and verifies DKIM
+against its own bind9. Nothing leaves the scenario's network.
+"""
+import base64
+import email
+import json
+import pathlib
+import uuid
+
+import pytest
+import testinfra
+
+CLIENT = (pathlib.Path(__file__).parent / 'inetclient.py').read_text()
+HUB = 'mail-internet-hub'
+NS = 'mail-internet-ns'
+PASSWORDS = {
+    'daddy.nzinga@inpp.cd': 'Daddy-Test-2024',
+    'marie.kabila@inpp.cd': 'Marie-Test-2024',
+}
+
+
+class Internet:
+    """The name server container and the clients it runs."""
+
+    def __init__(self):
+        self.host = testinfra.get_host('docker://' + NS)
+        self.hub = testinfra.get_host('docker://' + HUB)
+
+    def client(self, *args):
+        cmd = self.host.run('python3 -c %s ' + ' '.join(['%s'] * len(args)), CLIENT, *[str(a) for a in args])
+        assert cmd.rc == 0, 'client failed: %s' % cmd.stderr
+        return json.loads(cmd.stdout.strip().splitlines()[-1])
+
+    def send(self, port, sender, to, subject, *options):
+        return self.client('smtp', HUB, port, '--from', sender, '--to', to, '--subject', subject, *options)
+
+    def submit(self, user, to, subject, *options):
+        return self.send(587, user, to, subject, '--user', user, '--password', PASSWORDS[user], *options)
+
+    def fetch(self, user, subject, wait=60):
+        """The messages with this subject in the user's INBOX, raw (bytes)."""
+        got = self.client('fetch', HUB, user, PASSWORDS[user], subject, '--wait', wait)
+        return [base64.b64decode(m) for m in got['messages']]
+
+    def dns(self, name, rtype):
+        return self.client('dns', '--dns', '127.0.0.1', name, rtype)
+
+    def dkim(self, raw, tamper=False):
+        return self.client('dkim', '--dns', '127.0.0.1', *(['--tamper'] if tamper else []),
+                           base64.b64encode(raw).decode())
+
+
+@pytest.fixture(scope='session')
+def internet():
+    return Internet()
+
+
+@pytest.fixture
+def subject():
+    """A subject no other test uses, so counts are exact."""
+    return 'inpp-inet-' + uuid.uuid4().hex[:12]
+
+
+def headers(raw):
+    return email.message_from_bytes(raw)
