@@ -118,7 +118,7 @@ def cmd_pregreet(args):
     sock.sendall(b'EHLO bot.example.org\r\nMAIL FROM:<bot@example.org>\r\nRCPT TO:<%s>\r\n' % args.to.encode())
     received = b''
     deadline = time.time() + 30
-    while time.time() < deadline and b'\r\n5' not in b'\r\n' + received and not received.count(b'\r\n') >= 8:
+    while time.time() < deadline and b'\r\n5' not in b'\r\n' + received and received.count(b'\r\n') < 8:
         chunk = sock.recv(4096)
         if not chunk:
             break

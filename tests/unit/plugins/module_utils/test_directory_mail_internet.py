@@ -50,7 +50,7 @@ def test_each_rspamd_rule_names_its_field(change, expected):
 
 def test_rspamd_reports_every_problem_at_once():
     errors = model.rspamd_errors(dict(RSPAMD, reject_score='x', dkim_selector='', redis_server=None))
-    assert [e.split(':')[0] for e in errors] == ['rspamd_reject_score', 'rspamd_dkim_selector', 'rspamd_redis_server']
+    assert [e.split(':', maxsplit=1)[0] for e in errors] == ['rspamd_reject_score', 'rspamd_dkim_selector', 'rspamd_redis_server']
     assert model.rspamd_errors('nope') == ['rspamd_errors: the settings must be a mapping']
 
 
