@@ -56,6 +56,15 @@ def mail_zone_snippet(records: t.Any) -> str:
     return model.zone_snippet(records)
 
 
+def mail_dns_changes(records: t.Any, answer: t.Any) -> list:
+    return model.dns_changes(records, answer or '')
+
+
+def mail_nsupdate_script(changes: t.Any, server: str, zone: str, key_algorithm: str, key_name: str,
+                         key_secret: str) -> str:
+    return model.nsupdate_script(changes, server, zone, key_algorithm, key_name, key_secret)
+
+
 class FilterModule:
     """Mail derivations and the mail roles' checks."""
 
@@ -69,4 +78,6 @@ class FilterModule:
             'mail_dns_errors': mail_dns_errors,
             'mail_dns_records': mail_dns_records,
             'mail_zone_snippet': mail_zone_snippet,
+            'mail_dns_changes': mail_dns_changes,
+            'mail_nsupdate_script': mail_nsupdate_script,
         }

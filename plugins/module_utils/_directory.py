@@ -1512,6 +1512,34 @@ def zone_snippet(records: list) -> str:
     return ''.join('%s %d IN %s %s\n' % (r['name'], r['ttl'], r['type'], r['rdata']) for r in records)
 
 
+def dns_changes(records: list, answer: str) -> list:
+    """The records of ``mail_dns_records`` that a name server does not hold as they should be.
+
+    ``answer`` is ``dig +noall +answer`` output for those names and types (one
+    ``name ttl class type rdata`` per line). A record set differs when its TTL or any of its
+    values differs; each record here is the whole set of its name and type.
+    """
+    current: dict = {}
+    for line in answer.splitlines():
+        fields = line.split(None, 4)
+        if len(fields) == 5 and not line.startswith(';'):
+            key = (fields[0].lower(), fields[3].upper())
+            current.setdefault(key, set()).add((int(fields[1]), ' '.join(fields[4].split())))
+    return [record for record in records
+            if current.get((record['name'].lower(), record['type'])) != {(int(record['ttl']), ' '.join(record['rdata'].split()))}]
+
+
+def nsupdate_script(changes: list, server: str, zone: str, key_algorithm: str, key_name: str, key_secret: str) -> str:
+    """nsupdate's input replacing each changed record set, signed with the TSIG key (given on stdin,
+    never on the command line); one ``send``, so the zone changes in one transaction."""
+    lines = ['server %s' % server, 'zone %s' % zone, 'key %s:%s %s' % (key_algorithm, key_name, key_secret)]
+    for record in changes:
+        lines.append('update delete %s %s' % (record['name'], record['type']))
+        lines.append('update add %s %d %s %s' % (record['name'], int(record['ttl']), record['type'], record['rdata']))
+    lines.append('send')
+    return '\n'.join(lines) + '\n'
+
+
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
                     domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
                     routing: t.Any = None) -> list:

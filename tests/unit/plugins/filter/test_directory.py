@@ -26,7 +26,8 @@ USERS = [
 
 def test_filters_are_registered():
     assert set(FilterModule().filters()) == {'mail_mailboxes', 'mail_aliases', 'postfix_errors', 'dovecot_errors',
-                                             'rspamd_errors', 'mail_dns_errors', 'mail_dns_records', 'mail_zone_snippet'}
+                                             'rspamd_errors', 'mail_dns_errors', 'mail_dns_records', 'mail_zone_snippet',
+                                             'mail_dns_changes', 'mail_nsupdate_script'}
 
 
 def test_derivations_leave_invalid_users_out_and_never_raise():

@@ -157,3 +157,32 @@ def test_the_records_filter_refuses_bad_input():
         filters.mail_dns_records(dict(DNS, dmarc_policy='strict'))
     assert filters.mail_zone_snippet(filters.mail_dns_records(DNS)).startswith('inpp.cd. 3600 IN MX')
     assert filters.rspamd_errors(RSPAMD) == [] and filters.mail_dns_errors(DNS) == []
+
+
+def test_dns_changes_compare_each_record_set_with_what_the_server_holds():
+    records = model.mail_dns_records(DNS)
+    held = ''.join('%s\t%d\tIN\t%s\t%s\n' % (r['name'], r['ttl'], r['type'], r['rdata']) for r in records)
+    assert model.dns_changes(records, held) == []
+    assert model.dns_changes(records, '') == records
+    # A different TTL, a different value, an extra value in the set, a missing record.
+    mx_ttl = held.replace('inpp.cd.\t3600\tIN\tMX', 'inpp.cd.\t300\tIN\tMX')
+    assert [r['type'] for r in model.dns_changes(records, mx_ttl)] == ['MX']
+    spf = held.replace('v=spf1 mx -all', 'v=spf1 a mx ~all')
+    assert [r['rdata'] for r in model.dns_changes(records, spf)] == ['"v=spf1 mx -all"']
+    extra = held + 'inpp.cd.\t3600\tIN\tMX\t20 backup.inpp.cd.\n'
+    assert [r['type'] for r in model.dns_changes(records, extra)] == ['MX']
+    missing = '\n'.join(line for line in held.splitlines() if '_dmarc' not in line)
+    assert [r['name'] for r in model.dns_changes(records, missing)] == ['_dmarc.inpp.cd.']
+    # dig's case and spacing do not matter.
+    assert model.dns_changes(records, held.replace('inpp.cd.\t', 'INPP.CD.\t').replace('\t', '   ')) == []
+
+
+def test_the_nsupdate_script_replaces_each_set_in_one_transaction():
+    changes = [r for r in model.mail_dns_records(DNS) if r['type'] in ('MX', 'SRV')]
+    script = model.nsupdate_script(changes, '192.0.2.53', 'inpp.cd', 'hmac-sha256', 'inpp', 'c2VjcmV0')
+    assert script.splitlines() == [
+        'server 192.0.2.53', 'zone inpp.cd', 'key hmac-sha256:inpp c2VjcmV0',
+        'update delete inpp.cd. MX', 'update add inpp.cd. 3600 MX 10 mail.inpp.cd.',
+        'update delete _imaps._tcp.inpp.cd. SRV', 'update add _imaps._tcp.inpp.cd. 3600 SRV 0 1 993 mail.inpp.cd.',
+        'update delete _submission._tcp.inpp.cd. SRV',
+        'update add _submission._tcp.inpp.cd. 3600 SRV 0 1 587 mail.inpp.cd.', 'send']
