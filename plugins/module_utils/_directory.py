@@ -1903,8 +1903,8 @@ def _load_outbound(routing: Routing, directory: Directory, outbound: t.Any, depa
         errors.append('%s.trunk: %s is not one of telecom_trunks' % (field, _shown(trunk)))
         ok = False
     if settings['default_class'] not in CALL_CLASSES:
-        errors.append('%s.default_class: %s is not one of %s' % (field, _shown(settings['default_class']),
-                                                                ', '.join(CALL_CLASSES)))
+        errors.append('%s.default_class: %s is not one of %s'
+                      % (field, _shown(settings['default_class']), ', '.join(CALL_CLASSES)))
         settings['default_class'] = 'internal'
     emergency = _text_list(settings['emergency'], field + '.emergency', errors, re.compile(r'^[0-9]{2,6}$'),
                            'an emergency number (2 to 6 digits, quoted)')
@@ -2236,9 +2236,8 @@ def routing_contexts(directory: Directory, routing: Routing, sections: list, def
         if own is None or site is own or not site['ok'] or not routing.sites_secret:
             continue
         for pattern in range_patterns(*site['extensions']):
-            to_sites.extend([{'exten': '%s,1,Dial(PJSIP/${EXTEN}@site-%s,%s)' % (pattern, site['name'],
-                                                                                  settings['dial_timeout'])},
-                             {'same': 'n,Hangup()'}])
+            dial = 'Dial(PJSIP/${EXTEN}@site-%s,%s)' % (site['name'], settings['dial_timeout'])
+            to_sites.extend([{'exten': '%s,1,%s' % (pattern, dial)}, {'same': 'n,Hangup()'}])
     result.append({'name': 'to-sites', 'exclusive': True, 'options': to_sites})
     # Calls from the other sites reach this site's extensions, queues and menus, never the trunks.
     result.append({'name': 'from-sites', 'exclusive': True,
