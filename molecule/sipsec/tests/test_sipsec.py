@@ -83,8 +83,13 @@ def test_nat_and_rtp_settings_are_loaded(pbx):
 def test_register_over_tls(pbx, client):
     out = _ok(client.check('register', pbx.address, '5061', '1002', 'Sipsec-1002-secret'))
     assert out.startswith('200 '), out
+    # `pjsip show contacts` cuts the URI to its column's width (a longer address or port drops the
+    # end of `transport=tls`); the registrar's own record in AstDB holds the whole URI.
     contacts = _cli(pbx, 'pjsip show contacts')
-    assert re.search(r'1002/sip:1002@%s:\d+;transport=tls' % re.escape(client.address), contacts), contacts
+    stored = _cli(pbx, 'database show registrar/contact')
+    address = re.escape(client.address)
+    assert (re.search(r'1002/sip:1002@%s:\d+;transport=tl' % address, contacts)
+            or re.search(r'sip:1002@%s:\d+;transport=tls' % address, stored)), contacts + stored
 
 
 def test_tls_endpoint_uses_srtp(pbx):
