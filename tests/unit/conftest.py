@@ -28,9 +28,9 @@ def unreachable_inventory(groups: dict) -> str:
     return '\n'.join(lines) + '\n'
 
 
-@pytest.fixture(name='run_playbook')
-def run_playbook_fixture(tmp_path):
-    """Run ``playbooks/<name>`` of this tree against an inventory directory; returns the CompletedProcess.
+def _playbook_runner(tmp_path: pathlib.Path):
+    """``run(name, groups, *args, inventory=tmp_path)``: ``playbooks/<name>`` of this tree run against
+    an inventory directory; returns the CompletedProcess.
 
     The inventory directory gets ``hosts.yml`` from *groups* (see unreachable_inventory) and
     keeps whatever group_vars the test put there.
@@ -48,3 +48,15 @@ def run_playbook_fixture(tmp_path):
         return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
 
     return run
+
+
+@pytest.fixture(name='run_playbook')
+def run_playbook_fixture(tmp_path):
+    """A playbook runner in the test's own temporary directory (see _playbook_runner)."""
+    return _playbook_runner(tmp_path)
+
+
+@pytest.fixture(name='run_playbook_module', scope='module')
+def run_playbook_module_fixture(tmp_path_factory):
+    """The same runner for a whole test file, for files that check one run from many angles."""
+    return _playbook_runner(tmp_path_factory.mktemp('playbook'))

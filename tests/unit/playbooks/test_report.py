@@ -11,25 +11,8 @@ from __future__ import annotations
 import csv
 import html.parser
 import json
-import os
-import pathlib
-import subprocess
-import sys
 
 import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-COLLECTIONS = ROOT / 'build'
-
-
-def unreachable_inventory(groups: dict) -> str:
-    """Same as tests/unit/conftest.py's: hosts that cannot be reached (SSH to 127.0.0.1 port 1)."""
-    lines = ['all:', '  vars:', '    ansible_host: 127.0.0.1', '    ansible_port: 1',
-             '    ansible_connection: ssh', '    ansible_ssh_common_args: -o ConnectTimeout=2', '  children:']
-    for group, hosts in groups.items():
-        lines += ['    %s:' % group, '      hosts:'] + ['        %s:' % host for host in hosts]
-    return '\n'.join(lines) + '\n'
-
 
 DAY1 = {'date': '2026-11-23', 'offered': 40, 'answered': 34, 'abandoned': 4, 'timed_out': 1, 'exited_empty': 1,
         'exited_key': 0, 'in_queue': 0, 'answered_within_service_level': 30, 'service_level': 75.0,
@@ -87,21 +70,14 @@ class Tables(html.parser.HTMLParser):
 
 
 @pytest.fixture(name='rendered', scope='module')
-def rendered_fixture(tmp_path_factory):
-    """One run for the whole file (the run_playbook fixture's, at module scope)."""
+def rendered_fixture(run_playbook_module, tmp_path_factory):
+    """One run for the whole file."""
     tmp_path = tmp_path_factory.mktemp('report')
-    if not (COLLECTIONS / 'ansible_collections' / 'inpp' / 'telecom').exists():
-        pytest.skip('the collection is not linked into build/ (make link)')
     source = tmp_path / 'figures.json'
     source.write_text(json.dumps(STATS))
     out = tmp_path / 'reports'
-    (tmp_path / 'hosts.yml').write_text(unreachable_inventory({'pbx': ['pbx-kinshasa']}))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
-               ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_HOME=str(tmp_path / 'ansible-home'))
-    run = subprocess.run([str(pathlib.Path(sys.executable).parent / 'ansible-playbook'),
-                          '-i', str(tmp_path / 'hosts.yml'), str(ROOT / 'playbooks' / 'report.yml'),
-                          '-e', 'report_from=%s' % source, '-e', 'report_dir=%s' % out],
-                         capture_output=True, text=True, env=env, timeout=300, check=False)
+    run = run_playbook_module('report.yml', {'pbx': ['pbx-kinshasa']},
+                              '-e', 'report_from=%s' % source, '-e', 'report_dir=%s' % out)
     assert run.returncode == 0, run.stdout + run.stderr
     assert 'UNREACHABLE' not in run.stdout
     return out
