@@ -112,14 +112,27 @@ def cmd_dns(args):
     out(records=sorted(rdata.to_text() for rdata in answer), ttl=answer.rrset.ttl)
 
 
+def _rcpt_answered(received):
+    lines = received.decode(errors='replace').split('\r\n')[:-1]  # complete lines only
+    if any(line.startswith('5') for line in lines):
+        return True
+    # Final reply lines after the greeting: EHLO's, MAIL's, then RCPT's.
+    return sum(1 for line in lines if len(line) > 3 and line[3] == ' ' and not line.startswith('220')) >= 3
+
+
 def cmd_pregreet(args):
     """Talk before the server's greeting is complete, as spam bots do; return what the server said."""
     sock = socket.create_connection((args.host, 25), timeout=30)
     sock.sendall(b'EHLO bot.example.org\r\nMAIL FROM:<bot@example.org>\r\nRCPT TO:<%s>\r\n' % args.to.encode())
     received = b''
     deadline = time.time() + 30
-    while time.time() < deadline and b'\r\n5' not in b'\r\n' + received and received.count(b'\r\n') < 8:
-        chunk = sock.recv(4096)
+    # Read until the RCPT command is answered: a refusal (5xx) or the third final reply line
+    # (EHLO, MAIL, RCPT). Counting raw lines stopped early when EHLO's reply came in pieces.
+    while time.time() < deadline and not _rcpt_answered(received):
+        try:
+            chunk = sock.recv(4096)
+        except socket.timeout:
+            break
         if not chunk:
             break
         received += chunk
