@@ -12,6 +12,11 @@ The INPP lab is up. From this host:
   Lab accounts: daddy.nzinga@inpp.cd, grace.mbuyi@inpp.cd  password: Lab-Passw0rd!
   (the certificate is self-signed: tell your client to accept it)
 
+  SIP (lab-pbx, Kinshasa 1xxx)  127.0.0.1:5060/udp, TLS 127.0.0.1:5061, RTP 127.0.0.1:10000-10019/udp
+  Softphone: sip:1001@127.0.0.1 password lab-sip-1001 (README "Lab softphone")
+  lab-pbx2 (Matadi 2xxx) is reached over the site trunk; lab-operator (operator stand-in) calls
+  INPP's numbers 0815550100 / 0815550200 and answers outside calls (0 + number).
+
 Try:
   openssl s_client -connect 127.0.0.1:2993 -quiet
   swaks --server 127.0.0.1:2587 -tls -au daddy.nzinga@inpp.cd -ap 'Lab-Passw0rd!' \

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of the container lab (make lab-test), on a lab `make lab` brought up:
 #   1. converge playbooks/site.yml on inventories/lab again: every host must report changed=0;
-#   2. install the test clients inside the containers when missing (sipp on lab-pbx);
+#   2. install the test clients when missing: sipp in lab-pbx and lab-pbx2 (lab-operator gets it from
+#      playbooks/lab-operator.yml), the softphone baresip on this host;
 #   3. pytest tests/lab: IMAPS/POP3S/submission from this host on 127.0.0.1, sipp on lab-pbx's
-#      loopback (register, voicemail), voicemail and satellite mail read back over IMAPS.
+#      loopback (register, voicemail), voicemail and satellite mail read back over IMAPS, calls
+#      between the operator stand-in and the two sites, baresip on this host through 127.0.0.1.
 # Exits non-zero on any failure, including a pytest run that collected no test.
 set -euo pipefail
 
@@ -15,12 +17,12 @@ export ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-$root/build}"
 export ANSIBLE_HOME="${ANSIBLE_HOME:-$root/.cache/ansible}"
 export ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1 PY_COLORS=0
 
-hosts=(lab-mail lab-pbx)
+hosts=(lab-mail lab-pbx lab-pbx2)
 log() { printf '[lab-test] %s\n' "$*"; }
 fail() { printf '[lab-test] FAILED: %s\n' "$*" >&2; exit 1; }
 start=$(date +%s)
 
-for h in "${hosts[@]}"; do
+for h in "${hosts[@]}" lab-operator; do
     running=$(docker inspect -f '{{.State.Running}}' "$h" 2>/dev/null || true)
     [ "$running" = true ] || fail "container $h is not running: run \`make lab\` first"
 done
@@ -47,11 +49,19 @@ done
 log "idempotent: changed=0 on ${hosts[*]} ($(( $(date +%s) - t0 )) s)"
 
 # ---------------------------------------------------------------- 2. test clients in the containers
-if ! docker exec lab-pbx sh -c 'command -v sipp' >/dev/null; then
-    log "installing sip-tester (sipp) on lab-pbx"
-    docker exec -e DEBIAN_FRONTEND=noninteractive lab-pbx sh -c \
-        'apt-get update -qq && apt-get install -y -qq --no-install-recommends sip-tester >/dev/null'
-fi
+installs=()
+for h in lab-pbx lab-pbx2; do
+    if ! docker exec "$h" sh -c 'command -v sipp' >/dev/null; then
+        log "installing sip-tester (sipp) on $h"
+        docker exec -e DEBIAN_FRONTEND=noninteractive "$h" sh -c \
+            'apt-get update -qq && apt-get install -y -qq --no-install-recommends sip-tester >/dev/null' &
+        installs+=($!)
+    fi
+done
+scripts/ensure-host-tools.sh baresip:baresip-core
+for pid in "${installs[@]}"; do
+    wait "$pid" || fail "installing sip-tester in a container failed"
+done
 
 # ---------------------------------------------------------------- 3. real clients
 log "pytest tests/lab"

@@ -35,6 +35,11 @@ DOMAIN = 'inpp.cd'
 PASSWORD = 'Lab-Passw0rd!'  # lab-only (inventories/lab/group_vars/all/directory.yml)
 SIP_SECRETS = {'1001': 'lab-sip-1001', '1002': 'lab-sip-1002'}
 PBX_CONTAINER = 'lab-pbx'
+# The second site and the operator stand-in (inventories/lab/host_vars/lab-pbx2.yml, playbooks/lab-operator.yml).
+PBX2_CONTAINER = 'lab-pbx2'
+PBX2_SECRETS = {'2001': 'lab-sip-2001', '2002': 'lab-sip-2002'}
+OPERATOR_CONTAINER = 'lab-operator'
+OPERATOR_SECRETS = {'tester': 'lab-operator-tester'}
 MAIL_CONTAINER = 'lab-mail'
 SIPP_DIR = '/var/tmp/inpp-lab-test'  # where the scenarios are copied in lab-pbx
 MAIL_TIMEOUT = 60
@@ -155,14 +160,31 @@ def mail_host():
     return host
 
 
-@pytest.fixture(scope='session')
-def pbx(pbx_host):
-    assert pbx_host.exists('sipp'), 'sipp is missing in %s (scripts/lab-test.sh installs sip-tester)' % PBX_CONTAINER
-    pbx_host.run_test('mkdir -p %s' % SIPP_DIR)
+def _sipp_host(container: str, secrets: dict, host=None):
+    """sipp_client.Pbx on *container*, the sipp scenarios copied into SIPP_DIR."""
+    host = host or testinfra.get_host('docker://%s' % container)
+    assert host.run('true').rc == 0, '%s does not answer: run `make lab` first' % container
+    assert host.exists('sipp'), 'sipp is missing in %s (scripts/lab-test.sh installs sip-tester)' % container
+    host.run_test('mkdir -p %s' % SIPP_DIR)
     for name in sipp_client.SCENARIOS:
         with open(os.path.join(sipp_client.SCENARIO_DIR, name), 'rb') as scenario:
-            _docker_exec_stdin(PBX_CONTAINER, ['sh', '-c', 'cat > %s/%s' % (SIPP_DIR, name)], scenario.read())
-    return sipp_client.Pbx(pbx_host, SIPP_DIR, SIP_SECRETS)
+            _docker_exec_stdin(container, ['sh', '-c', 'cat > %s/%s' % (SIPP_DIR, name)], scenario.read())
+    return sipp_client.Pbx(host, SIPP_DIR, secrets)
+
+
+@pytest.fixture(scope='session')
+def pbx(pbx_host):
+    return _sipp_host(PBX_CONTAINER, SIP_SECRETS, pbx_host)
+
+
+@pytest.fixture(scope='session')
+def pbx2():
+    return _sipp_host(PBX2_CONTAINER, PBX2_SECRETS)
+
+
+@pytest.fixture(scope='session')
+def operator():
+    return _sipp_host(OPERATOR_CONTAINER, OPERATOR_SECRETS)
 
 
 @pytest.fixture()
@@ -211,3 +233,30 @@ def pop3s():
 
     yield open_session
     close_quietly(sessions, poplib.POP3_SSL.quit, (poplib.error_proto, OSError))
+
+
+@pytest.fixture()
+def agent():
+    """agent(pbx, '1002', 5090) registers that extension from *port* in pbx's container, then starts
+    a sipp UAS on that port (tests/sipp/answer.xml; extra sipp options such as -rtp_echo) that
+    answers a call (and the message-waiting NOTIFY Asterisk may send first). The lab's endpoints rewrite a contact to the REGISTER's source port, so the
+    UAS takes over that port. At teardown each agent's sipp is stopped (by its pid) and the
+    extension unregistered."""
+    started = []
+
+    def start(pbx, ext: str, port: int, extra: str = ''):
+        result = pbx.register(ext, port)
+        assert result.rc == 0, 'REGISTER of %s failed\n%s' % (ext, result.stdout[-2000:])
+        assert 'sip:%s@127.0.0.1:%d' % (ext, port) in pbx.cli('pjsip show contacts')
+        pid = pbx.host.check_output(
+            'setsid sipp -sf %s/answer.xml -i 127.0.0.1 -p %d -mp %d -m 2 -nostdin -timeout 90s %s '
+            '> %s/uas-%s.log 2>&1 < /dev/null & echo $!' % (SIPP_DIR, port, port + 1000, extra, SIPP_DIR, ext)).strip()
+        started.append((pbx, ext, port, pid))
+        assert pbx.wait_for(lambda: pbx.host.run('ss -Hlun sport = :%d' % port).stdout.strip(), timeout=10, step=0.2), \
+            'the sipp UAS of %s does not listen on %d' % (ext, port)
+        return pid
+
+    yield start
+    for pbx, ext, port, pid in started:
+        pbx.host.run('kill %s 2>/dev/null; sleep 0.2' % pid)
+        pbx.register(ext, port, expires=0)
