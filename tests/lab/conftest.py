@@ -252,8 +252,11 @@ def agent():
             'setsid sipp -sf %s/answer.xml -i 127.0.0.1 -p %d -mp %d -m 2 -nostdin -timeout 90s %s '
             '> %s/uas-%s.log 2>&1 < /dev/null & echo $!' % (SIPP_DIR, port, port + 1000, extra, SIPP_DIR, ext)).strip()
         started.append((pbx, ext, port, pid))
-        assert pbx.wait_for(lambda: pbx.host.run('ss -Hlun sport = :%d' % port).stdout.strip(), timeout=10, step=0.2), \
-            'the sipp UAS of %s does not listen on %d' % (ext, port)
+
+        def listening():
+            return pbx.host.run('ss -Hlun sport = :%d' % port).stdout.strip()
+
+        assert pbx.wait_for(listening, timeout=10, step=0.2), 'the sipp UAS of %s does not listen on %d' % (ext, port)
         return pid
 
     yield start

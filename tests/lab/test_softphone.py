@@ -206,7 +206,7 @@ class Baresip:
         self.command('hangup')
         self.wait_event('CALL_CLOSED')
         time.sleep(0.5)  # sndfile closes its files when the audio stream ends
-        received = [f for f in set(glob.glob(os.path.join(self.recordings, '*dec.wav'))) - before]
+        received = sorted(set(glob.glob(os.path.join(self.recordings, '*dec.wav'))) - before)
         assert len(received) == 1, (sorted(before), received, os.listdir(self.recordings))
         return received[0]
 
