@@ -795,6 +795,37 @@ def _ivr_target_reference_error(target: str, directory: Directory, ivr_names: se
     return None
 
 
+def _ivr_hours_fields(where: str, menu: dict, name: t.Any, errors: list) -> tuple:
+    """A menu's business hours: ``hours`` (a time group, checked in :func:`load_routing`), then
+    ``closed_message`` and ``closed_destination`` (required with hours, never the menu itself)."""
+    hours, closed, message = menu.get('hours'), menu.get('closed_destination'), menu.get('closed_message')
+    if not _is_blank(hours) and not isinstance(hours, str):
+        errors.append('%s.hours: %s must be the name of a time group of telecom_time_groups' % (where, _shown(hours)))
+    if not _is_blank(hours) and _is_blank(closed):
+        errors.append('%s.closed_destination: missing (where calls go when %s is closed)' % (where, _shown(hours)))
+    for key, present in (('closed_destination', closed), ('closed_message', message)):
+        if not _is_blank(present) and _is_blank(hours):
+            errors.append('%s.%s: set without hours (a time group)' % (where, key))
+    if not _is_blank(message):
+        error = sound_error(message)
+        if error:
+            errors.append('%s.closed_message: %s' % (where, error))
+    if not _is_blank(closed):
+        error = _ivr_target_syntax_error(closed)
+        if not error and closed == 'ivr:%s' % name:
+            error = '%s is the menu itself: its closed calls would come back to it' % _shown(closed)
+        if error:
+            errors.append('%s.closed_destination: %s' % (where, error))
+            closed = None
+    return (hours if isinstance(hours, str) and hours else None), (closed or None), (message or None)
+
+
+def _ivr_hours_errors(directory: Directory, groups: t.Container) -> list:
+    """Each menu's ``hours`` names a time group of telecom_time_groups."""
+    return ['%s.hours: %s is not a time group of telecom_time_groups' % (menu['where'], _shown(menu['hours']))
+            for menu in directory.ivr if menu.get('hours') and not _known(menu['hours'], groups)]
+
+
 def _load_ivr(directory: Directory, ivr: t.Any) -> None:
     errors = directory.errors['phone']
     menus = ivr if isinstance(ivr, list) else []
@@ -835,10 +866,15 @@ def _load_ivr(directory: Directory, ivr: t.Any) -> None:
                 errors.append('%s: %s' % (field, error))
             else:
                 references.append((field, target))
-        # As for queues, ``ok`` is about the menu's own fields; references come after.
+        hours, closed, message = _ivr_hours_fields(where, menu, name, errors)
+        if closed:
+            references.append(('%s.closed_destination' % where, closed))
+        # As for queues, ``ok`` is about the menu's own fields; references come after (the time
+        # group's in load_routing, where the time groups are).
         directory.ivr.append({'where': where, 'name': name, 'greeting': greeting, 'wait': wait,
                               'language': language or None,
                               'options': options, 'extension': menu.get('extension'),
+                              'hours': hours, 'closed_destination': closed, 'closed_message': message,
                               'ok': len(errors) == before})
         for field, target in references:
             error = _ivr_target_reference_error(target, directory, ivr_names)
@@ -1119,8 +1155,23 @@ def ivr_contexts(directory: Directory, defaults: t.Any = None) -> list:
         options = [{'exten': 's,1,Answer()'}]
         if menu.get('language'):
             options.append({'same': 'n,Set(CHANNEL(language)=%s)' % menu['language']})
+        if menu.get('hours'):
+            # The menu's time group (tg-NAME, from the routing) decides; closed: message, then elsewhere.
+            options.extend([
+                {'same': 'n,Gosub(tg-%s,s,1)' % menu['hours']},
+                {'same': 'n,GotoIf($[${TG_OPEN}]?open)'},
+                {'same': 'n,NoOp(IVR %s closed by time group %s)' % (menu['name'], menu['hours'])},
+            ])
+            if menu.get('closed_message'):
+                options.append({'same': 'n,Playback(%s)' % menu['closed_message']})
+            options.extend([
+                {'same': 'n,%s' % _ivr_application(menu['closed_destination'], settings)},
+                {'same': 'n,Hangup()'},
+                {'same': 'n(open),Set(TIMEOUT(digit)=3)'},
+            ])
+        else:
+            options.append({'same': 'n,Set(TIMEOUT(digit)=3)'})
         options += [
-            {'same': 'n,Set(TIMEOUT(digit)=3)'},
             {'same': 'n,Background(%s)' % (menu['greeting'] or 'vm-enter-num-to-call')},
             {'same': 'n,WaitExten(%s)' % int(menu['wait'] or 5)},
         ]
@@ -1552,6 +1603,8 @@ def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = Non
     errors = center.errors_for('phone')
     if routing is not None:  # trunks, numbers, hours, outbound routes, sites
         errors.extend(load_routing(center, dict(routing, departments=departments)).errors)
+    else:  # no routing: no time group for a menu's hours
+        errors.extend(_ivr_hours_errors(center, ()))
     errors.extend(sip_security_errors(center, defaults))
     return errors
 
@@ -1958,6 +2011,7 @@ def load_routing(directory: Directory, routing_input: t.Any) -> Routing:
     _load_time_groups(routing, routing_input.get('time_groups'), errors)
     _load_trunks(routing, routing_input.get('trunks'), errors)
     _load_numbers(routing, directory, routing_input.get('numbers'), errors)
+    errors.extend(_ivr_hours_errors(directory, {g['name'] for g in routing.time_groups if isinstance(g['name'], str)}))
     _load_sites(routing, directory, routing_input.get('sites'), routing_input.get('site'),
                 routing_input.get('sites_secret'), errors)
     _load_outbound(routing, directory, routing_input.get('outbound'), routing_input.get('departments'), errors)

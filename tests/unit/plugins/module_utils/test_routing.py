@@ -155,6 +155,76 @@ def test_department_and_ivr_languages_are_checked():
         departments=departments)
 
 
+IVR_HOURS = {'hours': 'bureau', 'closed_message': 'custom/ferme', 'closed_destination': 'voicemail:1001'}
+
+
+def _ivr_errors(change, routing=None, with_routing=True):
+    menus = copy.deepcopy(IVR) + [{'name': 'soir', 'options': {'1': 'ext:1001'}}]
+    menus[0].update(IVR_HOURS)
+    change(menus[0])
+    return model.asterisk_errors(USERS, DEPARTMENTS, QUEUES, menus, 'inpp.cd',
+                                 routing=(ROUTING if routing is None else routing) if with_routing else None)
+
+
+def test_ivr_business_hours_are_valid():
+    assert _ivr_errors(lambda m: None) == []
+
+
+@pytest.mark.parametrize('change, expected', [
+    (lambda m: m.update(hours='nuit'), "asterisk_ivr[0].hours: 'nuit' is not a time group of telecom_time_groups"),
+    (lambda m: m.update(hours=['bureau']), "asterisk_ivr[0].hours: '['bureau']' must be the name of a time group"),
+    (lambda m: m.pop('closed_destination'), "asterisk_ivr[0].closed_destination: missing (where calls go when 'bureau'"),
+    (lambda m: m.update(closed_destination='queue:ventes'), "asterisk_ivr[0].closed_destination: unknown queue 'ventes'"),
+    (lambda m: m.update(closed_destination='voicemail:1999'),
+     "asterisk_ivr[0].closed_destination: unknown voicemail box '1999'"),
+    (lambda m: m.update(closed_destination='sip:1001'), "asterisk_ivr[0].closed_destination: 'sip:1001' must be"),
+    (lambda m: m.update(closed_destination='ivr:standard'),
+     "asterisk_ivr[0].closed_destination: 'ivr:standard' is the menu itself"),
+    (lambda m: m.update(closed_message='../ferme'), "asterisk_ivr[0].closed_message: '../ferme' is not a sound"),
+    (lambda m: m.pop('hours'), 'asterisk_ivr[0].closed_destination: set without hours (a time group)'),
+    (lambda m: (m.pop('hours'), m.pop('closed_destination')), 'asterisk_ivr[0].closed_message: set without hours'),
+])
+def test_ivr_business_hours_rules_name_their_field(change, expected):
+    errors = _ivr_errors(change)
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_ivr_hours_need_the_time_group_of_the_routing():
+    assert _ivr_errors(lambda m: None, routing={'time_groups': []}) == [
+        "asterisk_ivr[0].hours: 'bureau' is not a time group of telecom_time_groups"]
+    assert _ivr_errors(lambda m: None, with_routing=False) == [
+        "asterisk_ivr[0].hours: 'bureau' is not a time group of telecom_time_groups"]
+    # another menu is a valid closed destination
+    assert _ivr_errors(lambda m: m.update(closed_destination='ivr:soir')) == []
+
+
+def test_ivr_business_hours_in_the_dialplan():
+    menus = copy.deepcopy(IVR)
+    menus[0].update(IVR_HOURS)
+    center = model.load_call_center(USERS, DEPARTMENTS, QUEUES, menus, 'inpp.cd')
+    loaded = model.load_routing(center, dict(ROUTING, departments=DEPARTMENTS))
+    assert loaded.errors == []
+    contexts = model.routing_contexts(center, loaded, model.dialplan_contexts(center) + model.ivr_contexts(center))
+    menu = _context(contexts, 'ivr-standard')
+    check = menu.index(('same', 'n,Gosub(tg-bureau,s,1)'))
+    assert menu[check - 1] == ('same', 'n,Set(CHANNEL(language)=fr)')  # the closed message in the menu's language
+    assert menu[check + 1:check + 7] == [
+        ('same', 'n,GotoIf($[${TG_OPEN}]?open)'),
+        ('same', 'n,NoOp(IVR standard closed by time group bureau)'),
+        ('same', 'n,Playback(custom/ferme)'),
+        ('same', 'n,VoiceMail(1001@default,u)'),
+        ('same', 'n,Hangup()'),
+        ('same', 'n(open),Set(TIMEOUT(digit)=3)'),
+    ]
+    assert menu[check + 7:check + 10] == [('same', 'n,Background(vm-enter-num-to-call)'), ('same', 'n,WaitExten(5)'),
+                                         ('exten', '1,1,Goto(queue-accueil,s,1)')]
+    assert _context(contexts, 'tg-bureau')  # the subroutine the menu calls is generated
+    # a menu without hours is unchanged
+    plain = _context(model.ivr_contexts(model.load_call_center(USERS, DEPARTMENTS, QUEUES, IVR, 'inpp.cd')),
+                     'ivr-standard')
+    assert not [v for _k, v in plain if 'tg-' in v or 'TG_OPEN' in v]
+
+
 def test_secrets_are_never_quoted():
     routing = _mutated(lambda r: r['trunks'][0].update(secret='has a space'))
     assert not any('has a space' in e for e in _errors(routing))
