@@ -42,5 +42,6 @@ def test_bad_routing_stops_before_any_change():
                      'telecom_trunks[0].secret: missing (the trunk registers',
                      "telecom_time_groups[0].open[0].hours: '08:00-25:00': 25:00 is not an hour of the day",
                      "telecom_departments[0].calls: 'world' is not a permission class",
+                     "asterisk_ivr[0].hours: 'permanence' is not a time group of telecom_time_groups",
                      "telecom_sites[1].extensions: '1500-2999' overlaps telecom_sites[0].extensions '1000-1999'"):
         assert expected in out, (expected, out[-3000:])

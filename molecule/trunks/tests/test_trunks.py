@@ -87,6 +87,19 @@ def test_the_night_switch_sends_the_number_to_the_closed_path(kin, operator):
     assert rows and rows[-1]['lastdata'].startswith('1001@default'), _cdrs(kin)
 
 
+def test_the_ivr_night_switch_sends_the_menu_to_its_closed_path(kin, operator):
+    """The number is open (bureau) but the menu's own time group (permanence) is closed: the menu plays
+    its closed message and sends the call to its closed destination, the voicemail of 1002. (Open, the
+    same menu answers and routes key 1: test_inbound_number_reaches_the_ivr_and_a_key_the_queue_agent.)"""
+    kin.cli('database put timegroup permanence closed')
+    try:
+        _sipp_ok(operator.call('call', 'tester', KIN_NUMBER, 5090, '-d 4000'))
+    finally:
+        kin.cli('database del timegroup permanence')
+    rows = _wait_cdr(kin, dcontext='ivr-standard', lastapp='VoiceMail', lastdata='1002@default.*')
+    assert rows and rows[-1]['channel'].startswith('PJSIP/trunk-operator-'), _cdrs(kin)
+
+
 def test_a_public_holiday_closes_the_number_by_the_calendar(kin, operator):
     _sipp_ok(operator.call('call', 'tester', HOLIDAY_NUMBER, 5076, '-d 3000'))
     rows = _wait_cdr(kin, dst=HOLIDAY_NUMBER, dcontext='from-trunks', lastapp='VoiceMail')
@@ -111,6 +124,41 @@ def test_international_is_refused_without_the_right_and_allowed_with_it(kin, ope
     _sipp_ok(kin.call('call', '1001', '00033123456789', 5082, '-d 1000'))
     assert operator.wait_for(lambda: len(_cdrs(operator, dst='0033123456789', src='0815550100')) > before,
                              timeout=20), _cdrs(operator)
+
+
+def _outbound_group(pbx, ext):
+    """The channels of *ext*'s outside calls in progress (GROUP(outbound), the max_calls count)."""
+    return re.findall(r'^(PJSIP/%s-\S+)\s+%s\s+outbound\s*$' % (ext, ext), pbx.cli('group show channels'), re.M)
+
+
+def test_the_limit_of_simultaneous_outside_calls_refuses_the_extra_one(kin, operator):
+    """max_calls 2: 1001 holds two outside calls up at once, the third gets 486 Busy Here while both stay
+    up, and another phone (1002) still calls out: the limit is per endpoint."""
+    held = []
+    for port, dialed in ((5092, '00815550981'), (5094, '00815550982')):
+        kin.host.run('setsid sh -c "sipp 127.0.0.1:5060 -sf /root/sipp/call.xml -i 127.0.0.1 -p %d -mp %d -m 1 '
+                     '-s %s -key caller 1001 -au 1001 -ap %s -d 15000 -nostdin -timeout 60s > /var/tmp/held-%d.log '
+                     '2>&1; echo \$? > /var/tmp/held-%d.rc" > /dev/null 2>&1 < /dev/null &'
+                     % (port, port + 1000, dialed, kin.secrets['1001'], port, port))
+        held.append(port)
+    try:
+        assert kin.wait_for(lambda: len(_outbound_group(kin, '1001')) == 2, timeout=15), kin.cli('group show channels')
+        _sipp_ok(kin.sipp('call_busy', '-s 00815550983 -key caller 1001 -au 1001 -ap %s -mp 6096'
+                          % kin.secrets['1001'], 5096))
+        _sipp_ok(kin.call('call', '1002', '00815550984', 5098, '-d 1000'))
+        assert len(_outbound_group(kin, '1001')) == 2, kin.cli('group show channels')
+        up = operator.cli('core show channels concise')
+        assert all(re.search(r'^PJSIP/inpp-kinshasa-[^!]*!from-inpp!%s!' % d[1:], up, re.M)
+                   for d in ('00815550981', '00815550982')), up
+    finally:
+        # Each held call ends with its own BYE answered 200 (sipp exit 0): it was up until then.
+        rcs = kin.wait_for(lambda: [kin.host.run('cat /var/tmp/held-%d.rc' % p).stdout.strip() for p in held]
+                           if all(kin.host.file('/var/tmp/held-%d.rc' % p).exists for p in held) else None,
+                           timeout=40)
+    assert rcs == ['0', '0'], (rcs, [kin.host.run('cat /var/tmp/held-%d.log' % p).stdout[-1500:] for p in held])
+    # The refused call never reached the operator; 1002's did.
+    assert not _cdrs(operator, dst='0815550983')
+    assert _wait_cdr(operator, dst='0815550984', src='0815550100'), _cdrs(operator)
 
 
 def test_a_call_to_the_other_site_range_is_answered_there(kin, mat):
