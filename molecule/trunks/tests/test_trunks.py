@@ -135,6 +135,7 @@ def test_the_limit_of_simultaneous_outside_calls_refuses_the_extra_one(kin, oper
     """max_calls 2: 1001 holds two outside calls up at once, the third gets 486 Busy Here while both stay
     up, and another phone (1002) still calls out: the limit is per endpoint."""
     held = []
+    kin.host.run('rm -f /var/tmp/held-*.rc')
     for port, dialed in ((5092, '00815550981'), (5094, '00815550982')):
         kin.host.run('setsid sh -c "sipp 127.0.0.1:5060 -sf /root/sipp/call.xml -i 127.0.0.1 -p %d -mp %d -m 1 '
                      '-s %s -key caller 1001 -au 1001 -ap %s -d 15000 -nostdin -timeout 60s > /var/tmp/held-%d.log '
