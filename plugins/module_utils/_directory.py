@@ -2219,7 +2219,7 @@ def _number_extension(number: dict, settings: dict) -> list:
 def _outbound_contexts(routing: Routing) -> list:
     """``outbound-dial`` (limit, caller ID, trunk) and one ``outbound-CLASS`` context per class:
     emergency numbers, the class's own patterns and the ones before it are routed, the others
-    refused with 403 (cause 21)."""
+    logged (NOTICE) and refused with 403 (cause 21)."""
     out = routing.outbound
     trunk = 'trunk-%s' % out['trunk']
     site_number = routing.site['number'] if routing.site and routing.site['number'] else None
@@ -2256,7 +2256,11 @@ def _outbound_contexts(routing: Routing) -> list:
                     options.extend([{'exten': '%s,1,Gosub(outbound-dial,s,1(${EXTEN:%d},0))' % (exten, len(prefix))},
                                     {'same': 'n,Hangup()'}])
                 else:
-                    options.append({'exten': '%s,1,Hangup(21)' % exten})
+                    # Refused (403); the NOTICE in Asterisk's messages log is the PBX's record of it (a
+                    # call never answered nor dialled leaves no CDR: cdr.conf's unanswered is off).
+                    options.extend([{'exten': '%s,1,Log(NOTICE,INPP outbound refused: endpoint ${CHANNEL(endpoint)} '
+                                              'of class %s may not dial ${EXTEN})' % (exten, name)},
+                                    {'same': 'n,Hangup(21)'}])
         sections.append({'name': 'outbound-%s' % name, 'exclusive': True, 'options': options})
     return sections
 

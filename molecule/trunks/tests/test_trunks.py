@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import subprocess
 
 KIN_NUMBER = '0815550100'      # Kinshasa's number: IVR standard, hours 'bureau' (open by the calendar)
@@ -114,12 +115,22 @@ def test_outbound_call_reaches_the_operator_with_the_site_number(kin, operator):
     assert rows[-1]['channel'].startswith('PJSIP/inpp-kinshasa-') and rows[-1]['disposition'] == 'ANSWERED'
 
 
+def _refusals(pbx, line):
+    return pbx.host.run('grep -cF %s /var/log/asterisk/messages' % shlex.quote(line)).stdout.strip()
+
+
 def test_international_is_refused_without_the_right_and_allowed_with_it(kin, operator):
     # 1002 (formation: national) gets 403 Forbidden (call_refused.xml requires it); nothing reaches the operator.
     before = len(_cdrs(operator, dst='0033123456789'))
+    refusal = 'INPP outbound refused: endpoint 1002 of class national may not dial 00033123456789'
+    logged = int(_refusals(kin, refusal) or 0)
     _sipp_ok(kin.sipp('call_refused', '-s 00033123456789 -key caller 1002 -au 1002 -ap %s -mp 6080'
                       % kin.secrets['1002'], 5080))
     assert len(_cdrs(operator, dst='0033123456789')) == before
+    # Kinshasa's own record of the refusal: the dialplan's NOTICE in Asterisk's messages log (a call
+    # never answered nor dialled leaves no CDR row, cdr.conf's unanswered being off).
+    assert kin.wait_for(lambda: int(_refusals(kin, refusal) or 0) == logged + 1, timeout=10), \
+        kin.host.run('tail -20 /var/log/asterisk/messages').stdout
     # 1001 (direction: international) reaches it.
     _sipp_ok(kin.call('call', '1001', '00033123456789', 5082, '-d 1000'))
     assert operator.wait_for(lambda: len(_cdrs(operator, dst='0033123456789', src='0815550100')) > before,
@@ -136,15 +147,16 @@ def test_the_limit_of_simultaneous_outside_calls_refuses_the_extra_one(kin, oper
     up, and another phone (1002) still calls out: the limit is per endpoint."""
     held = []
     kin.host.run('rm -f /var/tmp/held-*.rc')
-    for port, dialed in ((5092, '00815550981'), (5094, '00815550982')):
+    # sipp takes the media port, +1 and +2 (audio, RTCP, video): the media ports are 10 apart.
+    for port, media, dialed in ((5092, 6200, '00815550981'), (5094, 6210, '00815550982')):
         kin.host.run('setsid sh -c "sipp 127.0.0.1:5060 -sf /root/sipp/call.xml -i 127.0.0.1 -p %d -mp %d -m 1 '
                      '-s %s -key caller 1001 -au 1001 -ap %s -d 15000 -nostdin -timeout 60s > /var/tmp/held-%d.log '
-                     '2>&1; echo \$? > /var/tmp/held-%d.rc" > /dev/null 2>&1 < /dev/null &'
-                     % (port, port + 1000, dialed, kin.secrets['1001'], port, port))
+                     '2>&1; echo \\$? > /var/tmp/held-%d.rc" > /dev/null 2>&1 < /dev/null &'
+                     % (port, media, dialed, kin.secrets['1001'], port, port))
         held.append(port)
     try:
         assert kin.wait_for(lambda: len(_outbound_group(kin, '1001')) == 2, timeout=15), kin.cli('group show channels')
-        _sipp_ok(kin.sipp('call_busy', '-s 00815550983 -key caller 1001 -au 1001 -ap %s -mp 6096'
+        _sipp_ok(kin.sipp('call_busy', '-s 00815550983 -key caller 1001 -au 1001 -ap %s -mp 6220'
                           % kin.secrets['1001'], 5096))
         _sipp_ok(kin.call('call', '1002', '00815550984', 5098, '-d 1000'))
         assert len(_outbound_group(kin, '1001')) == 2, kin.cli('group show channels')

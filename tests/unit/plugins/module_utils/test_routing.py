@@ -328,14 +328,17 @@ def test_outbound_classes_emergency_caller_id_and_limit():
     assert ('include', 'outbound-national') not in _context(contexts, 'internal')
     national = _context(contexts, 'outbound-national')
     assert ('exten', '_00ZXXXXXXXX,1,Gosub(outbound-dial,s,1(${EXTEN:1},0))') in national
-    assert ('exten', '_000Z.,1,Hangup(21)') in national
+    refused = national.index(('exten', '_000Z.,1,Log(NOTICE,INPP outbound refused: endpoint ${CHANNEL(endpoint)} '
+                                       'of class national may not dial ${EXTEN})'))
+    assert national[refused + 1] == ('same', 'n,Hangup(21)')
     assert ('exten', '_000Z.,1,Gosub(outbound-dial,s,1(${EXTEN:1},0))') in _context(contexts, 'outbound-international')
     internal = _context(contexts, 'outbound-internal')
     # emergency numbers always, with or without the prefix, and never limited
     for dialed in ('112', '0112', '118'):
         assert any(k == 'exten' and v.startswith(dialed + ',1,Gosub(outbound-dial,s,1(') and v.endswith(',1))')
                    for k, v in internal), internal
-    assert ('exten', '_00ZXXXXXXXX,1,Hangup(21)') in internal
+    assert ('exten', '_00ZXXXXXXXX,1,Log(NOTICE,INPP outbound refused: endpoint ${CHANNEL(endpoint)} '
+                     'of class internal may not dial ${EXTEN})') in internal
     assert ('include', 'to-sites') in internal
     dial = _context(contexts, 'outbound-dial')
     assert ('same', 'n(dial),Set(CALLERID(num)=0815550100)') in dial  # the site's number
