@@ -216,8 +216,11 @@ def test_ivr_business_hours_in_the_dialplan():
         ('same', 'n,Hangup()'),
         ('same', 'n(open),Set(TIMEOUT(digit)=3)'),
     ]
-    assert menu[check + 7:check + 10] == [('same', 'n,Background(vm-enter-num-to-call)'), ('same', 'n,WaitExten(5)'),
-                                         ('exten', '1,1,Goto(queue-accueil,s,1)')]
+    assert menu[check + 7:check + 10] == [
+        ('same', 'n,Background(vm-enter-num-to-call)'),
+        ('same', 'n,WaitExten(5)'),
+        ('exten', '1,1,Goto(queue-accueil,s,1)'),
+    ]
     assert _context(contexts, 'tg-bureau')  # the subroutine the menu calls is generated
     # a menu without hours is unchanged
     plain = _context(model.ivr_contexts(model.load_call_center(USERS, DEPARTMENTS, QUEUES, IVR, 'inpp.cd')),
