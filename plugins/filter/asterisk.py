@@ -27,16 +27,18 @@ def _checked(directory: model.Directory, errors: list) -> model.Directory:
 
 
 def _people(users: t.Any, departments: t.Any, users_name: str, domain: t.Any = None,
-            queues: t.Any = None, ivr: t.Any = None, defaults: t.Any = None) -> model.Directory:
-    directory = model.load_call_center(users, departments, queues, ivr, domain, users_name, defaults)
+            queues: t.Any = None, ivr: t.Any = None, defaults: t.Any = None,
+            ring_groups: t.Any = None) -> model.Directory:
+    directory = model.load_call_center(users, departments, queues, ivr, domain, users_name, defaults,
+                                       ring_groups=ring_groups)
     return _checked(directory, directory.people_errors())
 
 
-def _menus(queues: t.Any = None, ivr: t.Any = None) -> model.Directory:
-    """Queues or menus alone: their own fields are checked; references to users cannot be."""
-    directory = model.load_call_center(None, None, queues, ivr)
+def _menus(queues: t.Any = None, ivr: t.Any = None, ring_groups: t.Any = None) -> model.Directory:
+    """Queues, menus or ring groups alone: their own fields are checked; references to users cannot be."""
+    directory = model.load_call_center(None, None, queues, ivr, ring_groups=ring_groups)
     broken = ['%s: invalid (check it with inpp.telecom.asterisk_errors)' % item['where']
-              for item in directory.queues + directory.ivr if not item['ok']]
+              for item in directory.queues + directory.ivr + directory.ring_groups if not item['ok']]
     return _checked(directory, broken)
 
 
@@ -58,9 +60,9 @@ def voicemail_sections(boxes: t.Any, general: t.Any = None, context: str = 'defa
 
 
 def dialplan_contexts(users: t.Any, departments: t.Any = None, defaults: t.Any = None,
-                      queues: t.Any = None, ivr: t.Any = None) -> list:
-    return model.dialplan_contexts(_people(users, departments, 'telecom_users', None, queues, ivr, defaults),
-                                   defaults)
+                      queues: t.Any = None, ivr: t.Any = None, ring_groups: t.Any = None) -> list:
+    return model.dialplan_contexts(_people(users, departments, 'telecom_users', None, queues, ivr, defaults,
+                                           ring_groups), defaults)
 
 
 def queue_sections(queues: t.Any) -> list:
@@ -82,10 +84,23 @@ def agent_dialplan(queues: t.Any, defaults: t.Any = None) -> list:
     return model.agent_dialplan(_checked(directory, errors), defaults)
 
 
+def queue_recordings(queues: t.Any) -> list:
+    return model.recordings(_menus(queues=queues))
+
+
+def recording_dialplan(queues: t.Any) -> list:
+    return model.recording_dialplan(_menus(queues=queues))
+
+
+def ring_group_dialplan(ring_groups: t.Any, defaults: t.Any = None) -> list:
+    return model.ring_group_dialplan(_menus(ring_groups=ring_groups), defaults)
+
+
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
                     domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
-                    routing: t.Any = None) -> list:
-    return model.asterisk_errors(users, departments, queues, ivr, domain, users_name, defaults, routing)
+                    routing: t.Any = None, ring_groups: t.Any = None) -> list:
+    return model.asterisk_errors(users, departments, queues, ivr, domain, users_name, defaults, routing,
+                                 ring_groups)
 
 
 class FilterModule:
@@ -101,5 +116,8 @@ class FilterModule:
             'queue_dialplan': queue_dialplan,
             'agent_dialplan': agent_dialplan,
             'ivr_contexts': ivr_contexts,
+            'queue_recordings': queue_recordings,
+            'recording_dialplan': recording_dialplan,
+            'ring_group_dialplan': ring_group_dialplan,
             'asterisk_errors': asterisk_errors,
         }

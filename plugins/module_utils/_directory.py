@@ -296,6 +296,7 @@ class Directory:
         self.users: list = []
         self.queues: list = []
         self.ivr: list = []
+        self.ring_groups: list = []
         self.errors: dict = {'common': [], 'mail': [], 'phone': []}
 
     def errors_for(self, *rule_sets: str) -> list:
@@ -646,7 +647,178 @@ def _queue_operations(queue: dict, where: str, errors: list) -> dict:
             errors.append('%s.overflow: %s' % (where, error))
             overflow = None
     fields['overflow'] = overflow
+    fields['record'] = _record_field(queue.get('record'), where, errors)
     return fields
+
+
+# ---- call recording (issue 9): per queue, MixMonitor on the agent's channel once connected
+
+RECORDINGS_DIR = '/var/spool/asterisk/recordings'
+RECORD_OPTIONS = ('retention_days', 'announcement')
+
+
+def _record_field(record: t.Any, where: str, errors: list) -> t.Optional[dict]:
+    """A queue's ``record``: absent/false (not recorded) or ``{retention_days, announcement?}``."""
+    if record is None or record is False:
+        return None
+    field = '%s.record' % where
+    if not isinstance(record, dict):
+        errors.append('%s: must be a mapping {retention_days, announcement} (or false)' % field)
+        return None
+    before = len(errors)
+    days = record.get('retention_days')
+    if days is None:
+        errors.append('%s.retention_days: missing (how many days recordings are kept)' % field)
+    elif isinstance(days, bool) or not isinstance(days, (int, str)) or not str(days).isdigit() or int(days) < 1:
+        errors.append('%s.retention_days: %s must be a whole number of days above 0' % (field, _shown(days)))
+    announcement = record.get('announcement')
+    if announcement is not None:
+        error = sound_error(announcement)
+        if error:
+            errors.append('%s.announcement: %s' % (field, error))
+    errors.extend('%s.%s: not a recording option (%s)' % (field, key, ', '.join(RECORD_OPTIONS))
+                  for key in record if key not in RECORD_OPTIONS)
+    if len(errors) != before:
+        return None
+    return {'retention_days': int(days), 'announcement': announcement}
+
+
+def record_context(name: str) -> str:
+    return 'record-queue-%s' % name
+
+
+def recordings(directory: Directory) -> list:
+    """``[{queue, path, retention_days, announcement, retention_command}]`` of the valid recorded queues, in order."""
+    out = [{'queue': q['name'], 'path': '%s/%s' % (RECORDINGS_DIR, q['name']),
+            'retention_days': q['record']['retention_days'], 'announcement': q['record']['announcement']}
+           for q in directory.queues if q['ok'] and q.get('record')]
+    for record in out:
+        record['retention_command'] = retention_command(record)
+    return out
+
+
+def recording_dialplan(directory: Directory) -> list:
+    """extensions.conf: a ``record-queue-NAME`` subroutine per recorded queue, run by app_queue on the agent's
+    channel once the call is connected (queues.conf ``membergosub``, the same on Asterisk 16 and 22).
+
+    MixMonitor on the agent's channel hears both parties; ``b`` keeps only the bridged call. The file is
+    ``RECORDINGS_DIR/QUEUE/YYYYMMDD-HHMMSS_QUEUE_CALLER_AGENT.wav``: the caller's number comes from
+    ``RECORD_CALLER``, set (inherited) by the queue context before Queue(), the agent is the endpoint.
+    """
+    sections = []
+    for record in recordings(directory):
+        name = record['queue']
+        path = '%s/${STRFTIME(${EPOCH},,%%Y%%m%%d-%%H%%M%%S)}_%s_${RECORD_CALLER}_${CHANNEL(endpoint)}.wav' % (
+            record['path'], name)
+        sections.append({'name': record_context(name), 'exclusive': True, 'options': [
+            {'exten': 's,1,Set(RECORDING=%s)' % path},
+            {'same': 'n,MixMonitor(${RECORDING},b)'},
+            {'same': 'n,Return()'},
+        ]})
+    return sections
+
+
+def retention_command(record: dict) -> list:
+    """argv deleting the recordings of one queue older than its retention (by modification time)."""
+    return ['/usr/bin/find', record['path'], '-type', 'f', '-name', '*.wav',
+            '-mmin', '+%d' % (record['retention_days'] * 1440), '-delete']
+
+
+# ---- ring groups: simple hunt groups of users (no agents, no queue_log)
+
+RING_STRATEGIES = ('ringall', 'linear')
+RING_OPTIONS = ('name', 'extension', 'members', 'strategy', 'timeout', 'destination')
+
+
+def ring_group_context(name: str) -> str:
+    return 'ringgroup-%s' % name
+
+
+def _load_ring_groups(directory: Directory, groups: t.Any) -> None:
+    """``asterisk_ring_groups``: {name, extension, members, strategy ringall|linear, timeout, destination}."""
+    errors = directory.errors['phone']
+    extensions = {u['extension'] for u in directory.users if u['extension'] is not None}
+    names: dict = {}
+    for where, group in _entries(groups, 'asterisk_ring_groups', errors):
+        before = len(errors)
+        name = group.get('name')
+        error = _object_name_error(name, names)
+        if error:
+            errors.append('%s.name: %s' % (where, error))
+        else:
+            names[name] = where
+        if _is_blank(group.get('extension')):
+            errors.append('%s.extension: missing (a ring group is reached by its number)' % where)
+        strategy = group.get('strategy', 'ringall')
+        if strategy not in RING_STRATEGIES:
+            errors.append('%s.strategy: %s is not one of %s' % (where, _shown(strategy), ', '.join(RING_STRATEGIES)))
+        timeout = group.get('timeout', 20)
+        error = _seconds_error(timeout, 1)
+        if error:
+            errors.append('%s.timeout: %s' % (where, error))
+        members = group.get('members')
+        if not isinstance(members, list) or not members:
+            errors.append('%s.members: must be a list of at least one extension' % where)
+            members = []
+        destination = group.get('destination')
+        if destination is not None:
+            error = _ivr_target_syntax_error(destination)
+            if error:
+                errors.append('%s.destination: %s' % (where, error))
+                destination = None
+        errors.extend('%s.%s: not a ring group option (%s)' % (where, key, ', '.join(RING_OPTIONS))
+                      for key in group if key not in RING_OPTIONS)
+        directory.ring_groups.append({'where': where, 'name': name, 'extension': group.get('extension'),
+                                      'members': members, 'strategy': strategy,
+                                      'timeout': timeout if len(errors) == before else 20,
+                                      'destination': destination, 'ok': len(errors) == before})
+        seen: dict = {}
+        for index, member in enumerate(members):
+            field = '%s.members[%d]' % (where, index)
+            if not _known(member, extensions):
+                errors.append('%s: %s is not the extension of any user%s'
+                              % (field, _shown(member), ' (quote it)' if isinstance(member, int) else ''))
+            elif member in seen:
+                errors.append("%s: duplicate '%s' (already %s)" % (field, member, seen[member]))
+            else:
+                seen[member] = field
+
+
+def _ring_group_reference_errors(directory: Directory, ivr: t.Any) -> list:
+    menus = ivr if isinstance(ivr, list) else []
+    ivr_names = {m['name'] for m in menus if isinstance(m, dict) and isinstance(m.get('name'), str)}
+    errors = []
+    for group in directory.ring_groups:
+        if group['destination']:
+            error = _ivr_target_reference_error(group['destination'], directory, ivr_names)
+            if error:
+                errors.append('%s.destination: %s' % (group['where'], error))
+    return errors
+
+
+def ring_group_dialplan(directory: Directory, defaults: t.Any = None) -> list:
+    """extensions.conf: a ``ringgroup-NAME`` context per ring group.
+
+    ``ringall`` rings every member at once for ``timeout`` seconds, ``linear`` each member in turn for
+    ``timeout`` seconds; the first to answer takes the call (an answered call ends the context). Unanswered,
+    the call goes to ``destination`` (queue, extension, voicemail or IVR), else it is hung up.
+    """
+    settings = asterisk_settings(defaults)
+    sections = []
+    for group in directory.ring_groups:
+        if not group['ok']:
+            continue
+        timeout = int(group['timeout'])
+        if group['strategy'] == 'ringall':
+            dials = ['Dial(%s,%d)' % ('&'.join('PJSIP/%s' % m for m in group['members']), timeout)]
+        else:
+            dials = ['Dial(PJSIP/%s,%d)' % (m, timeout) for m in group['members']]
+        options = [{'exten': 's,1,%s' % dials[0]}] + [{'same': 'n,%s' % d} for d in dials[1:]]
+        if group['destination']:
+            options.append({'same': 'n,%s' % _ivr_application(group['destination'], settings)})
+        options.append({'same': 'n,Hangup()'})
+        sections.append({'name': ring_group_context(group['name']), 'exclusive': True, 'options': options})
+    return sections
 
 
 def _queue_agent_references(agents: list, where: str, extensions: set, errors: list) -> None:
@@ -734,6 +906,8 @@ def queue_operation_options(queue: dict) -> list:
         options.extend([{'announce-position': 'yes'}, {'announce-holdtime': 'yes'}, {'announce-frequency': 30}])
     if queue.get('music_class'):
         options.append({'musicclass': queue['music_class']})
+    if queue.get('record'):
+        options.append({'membergosub': record_context(queue['name'])})
     return options
 
 
@@ -893,7 +1067,7 @@ def _dialable_errors(directory: Directory, settings: dict) -> list:
         errors.append("asterisk_voicemail_main_extension: '%s' is also %s" % (main, used[main]))
     else:
         used[main] = 'asterisk_voicemail_main_extension'
-    for item in directory.queues + directory.ivr:
+    for item in directory.queues + directory.ivr + directory.ring_groups:
         ext = item['extension']
         if _is_blank(ext):
             continue
@@ -906,6 +1080,13 @@ def _dialable_errors(directory: Directory, settings: dict) -> list:
             item['ok'] = False
         else:
             used[ext] = where
+    if agents_of(directory):
+        # A feature code equal to a number would make that number unreachable (or the code).
+        codes = settings.get('agent_codes')
+        codes = dict(AGENT_CODES, **(codes if isinstance(codes, dict) else {}))
+        for key in AGENT_CODES:
+            if isinstance(codes[key], str) and codes[key] in used:
+                errors.append("asterisk_agent_codes.%s: '%s' is also %s" % (key, codes[key], used[codes[key]]))
     return errors
 
 
@@ -920,15 +1101,17 @@ def _settings_errors(settings: dict) -> list:
 
 def load_call_center(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
                      domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
-                     departments_name: t.Optional[str] = None) -> Directory:
-    """The directory plus queues and IVR menus, with the call-center rules applied. Never raises."""
+                     departments_name: t.Optional[str] = None, ring_groups: t.Any = None) -> Directory:
+    """The directory plus queues, IVR menus and ring groups, with the call-center rules applied. Never raises."""
     if departments_name is None:
         departments_name = 'telecom_departments' if users_name == 'telecom_users' else 'asterisk_departments'
     directory = load_directory(users, departments, domain, users_name, departments_name, check_domain=False)
     settings = asterisk_settings(defaults)
     _load_queues(directory, queues)
     _load_ivr(directory, ivr)
+    _load_ring_groups(directory, ring_groups)
     directory.errors['phone'].extend(_overflow_errors(directory, ivr))
+    directory.errors['phone'].extend(_ring_group_reference_errors(directory, ivr))
     if agents_of(directory):
         directory.errors['phone'].extend(agent_codes_errors(settings.get('agent_codes') or {}))
     directory.errors['phone'].extend(_dialable_errors(directory, settings))
@@ -1077,6 +1260,9 @@ def dialplan_contexts(directory: Directory, defaults: t.Any = None) -> list:
     for menu in directory.ivr:
         if menu['ok'] and not _is_blank(menu['extension']):
             options.append({'exten': '%s,1,Goto(%s,s,1)' % (menu['extension'], ivr_context(menu['name']))})
+    for group in directory.ring_groups:
+        if group['ok']:
+            options.append({'exten': '%s,1,Goto(%s,s,1)' % (group['extension'], ring_group_context(group['name']))})
     if agents_of(directory):
         options.append({'include': 'callcenter-agents'})
     sections = [{'name': internal, 'exclusive': True, 'options': options}]
@@ -1121,7 +1307,13 @@ def queue_dialplan(directory: Directory, defaults: t.Any = None) -> list:
         if not queue['ok']:
             continue
         wait = ',,,,%d' % queue['max_wait'] if queue.get('max_wait') else ''
-        options = [{'exten': 's,1,Answer()'}, {'same': 'n,Queue(%s%s)' % (queue['name'], wait)}]
+        options = [{'exten': 's,1,Answer()'}]
+        if queue.get('record'):
+            # Inherited by the agents' channels, where the recording subroutine names the file with it.
+            options.append({'same': 'n,Set(__RECORD_CALLER=${FILTER(0-9,${CALLERID(num)})})'})
+            if queue['record']['announcement']:
+                options.append({'same': 'n,Playback(%s)' % queue['record']['announcement']})
+        options.append({'same': 'n,Queue(%s%s)' % (queue['name'], wait)})
         if queue.get('overflow'):
             options.append({'same': 'n,%s' % _ivr_application(queue['overflow'], settings)})
         elif not _is_blank(queue['fallback_voicemail']):
@@ -1593,13 +1785,14 @@ def nsupdate_script(changes: list, server: str, zone: str, key_algorithm: str, k
 
 def asterisk_errors(users: t.Any, departments: t.Any = None, queues: t.Any = None, ivr: t.Any = None,
                     domain: t.Any = None, users_name: str = 'telecom_users', defaults: t.Any = None,
-                    routing: t.Any = None) -> list:
+                    routing: t.Any = None, ring_groups: t.Any = None) -> list:
     """Every problem of the asterisk role's input (users, departments, queues, IVR, settings); [] when valid.
 
     Each rule runs once, on what the role consumes: the directory's common rules and the
     telephony rules, never the mail rules (a PBX does not need password hashes).
     """
-    center = load_call_center(users, departments, queues, ivr, domain, users_name, defaults)
+    center = load_call_center(users, departments, queues, ivr, domain, users_name, defaults,
+                              ring_groups=ring_groups)
     errors = center.errors_for('phone')
     if routing is not None:  # trunks, numbers, hours, outbound routes, sites
         errors.extend(load_routing(center, dict(routing, departments=departments)).errors)

@@ -207,3 +207,105 @@ def test_09_report_shows_them(report):
         rows = [r for r in csv.DictReader(handle) if r['queue'] == 'accueil']
     assert [(r['date'], r['offered'], r['answered'], r['abandoned'], r['timed_out']) for r in rows] == [
         (today, '5', '3', '1', '1')]
+
+
+# ---- recording, retention, ring group, CDR (issue 9): after the report, so its figures stay those of A-F
+
+RECORDINGS = '/var/spool/asterisk/recordings/enregistre'
+VERBOSE_LOG = '/var/tmp/inpp-verbose.log'
+CDR_DB = '/var/log/asterisk/master.db'
+WAV_FIGURES = r'''
+import array, sys, wave
+with wave.open(sys.argv[1]) as w:
+    frames = w.readframes(w.getnframes())
+    samples = array.array('h', frames)
+    print(w.getnchannels(), w.getframerate(), w.getnframes() / w.getframerate(), max(abs(s) for s in samples))
+'''
+
+
+def wav_figures(host, path):
+    """(channels, rate, seconds, peak amplitude) of a WAV file, read in the container with Python's wave module."""
+    out = host.check_output("python3 - %s <<'EOF'%sEOF" % (path, WAV_FIGURES))
+    channels, rate, seconds, peak = out.split()
+    return int(channels), int(rate), float(seconds), int(peak)
+
+
+def cdr(host, where='1=1'):
+    """CDR rows as dicts, read with the sqlite3 client (the way an operator queries them)."""
+    columns = ['src', 'dst', 'dcontext', 'dstchannel', 'lastapp', 'disposition', 'billsec', 'uniqueid']
+    out = host.check_output("sqlite3 -separator '|' %s \"SELECT %s FROM cdr WHERE %s\"" % (CDR_DB, ', '.join(columns), where))
+    return [dict(zip(columns, line.split('|'))) for line in out.splitlines()]
+
+
+def test_10_recorded_queue_call_leaves_a_recording_with_audio_after_the_announcement(host, pbx):
+    host.run('rm -f %s' % VERBOSE_LOG)
+    pbx.cli('core set verbose 3')
+    pbx.cli('logger add channel %s verbose' % VERBOSE_LOG)
+    try:
+        before = set(host.run('ls %s' % RECORDINGS).stdout.split())
+        _sipp_ok(pbx.call('call_speak', '1003', '602', 5094, '-d 6000'))
+    finally:
+        pbx.cli('logger remove channel %s' % VERBOSE_LOG)
+    log = host.file(VERBOSE_LOG).content_string
+    played = re.findall(r'Executing \[s@queue-enregistre:\d+\] Playback\("PJSIP/1003-[^"]+", "conf-now-recording"\)', log)
+    assert len(played) == 1, log[-3000:]
+    # no announcement on the queues without one
+    assert 'Playback' not in ''.join(re.findall(r'.*queue-accueil.*', log))
+    assert pbx.wait_for(lambda: set(host.run('ls %s' % RECORDINGS).stdout.split()) - before, timeout=10)
+    new = sorted(set(host.run('ls %s' % RECORDINGS).stdout.split()) - before)
+    today = host.check_output('date +%Y%m%d')
+    assert len(new) == 1 and re.match(r'^%s-\d{6}_enregistre_1003_1001\.wav$' % today, new[0]), new
+    path = '%s/%s' % (RECORDINGS, new[0])
+    assert host.file(path).user == 'asterisk'
+    channels, rate, seconds, peak = wav_figures(host, path)
+    # about 10 s connected, the caller speaking (sipp's pcap) for most of it; silence would peak near 0
+    assert channels == 1 and rate == 8000 and seconds > 4, (channels, rate, seconds)
+    assert peak > 1000, peak
+
+
+def test_11_retention_timer_deletes_only_old_recordings(host):
+    assert host.service('inpp-recordings-retention.timer').is_enabled
+    assert host.service('inpp-recordings-retention.timer').is_running
+    unit = host.file('/etc/systemd/system/inpp-recordings-retention.service').content_string
+    assert '-mmin +43200' in unit  # 30 days
+    kept = host.check_output('ls %s' % RECORDINGS).split()
+    host.check_output("su -s /bin/sh asterisk -c 'touch -d \"31 days ago\" %s/old.wav && touch -d \"29 days ago\" %s/young.wav'"
+                      % (RECORDINGS, RECORDINGS))
+    host.check_output('systemctl start inpp-recordings-retention.service')
+    left = host.check_output('ls %s' % RECORDINGS).split()
+    assert 'old.wav' not in left
+    assert sorted(left) == sorted(kept + ['young.wav'])
+    host.run('rm -f %s/young.wav' % RECORDINGS)
+
+
+def test_12_ring_group_rings_its_members_and_one_answers(host, pbx):
+    before = {ext: invites(host, ext) for ext in AGENT_PORTS}
+    _sipp_ok(pbx.call('call', '1003', '610', 5095, '-d 2000'))
+    assert {ext: invites(host, ext) - before[ext] for ext in AGENT_PORTS} == {'1001': 1, '1002': 1}
+    rows = cdr(host, "dcontext = 'ringgroup-secretariat'")
+    assert len([r for r in rows if r['disposition'] == 'ANSWERED']) == 1, rows
+    answered = [r for r in rows if r['disposition'] == 'ANSWERED'][0]
+    assert answered['src'] == '1003' and re.match(r'^PJSIP/100[12]-', answered['dstchannel']), rows
+
+
+def test_13_cdr_database_and_queue_log_hold_the_calls(host):
+    rows = cdr(host)
+    log = queue_log(host)
+    # every caller that entered accueil has its row (queue_log's call id is the caller's uniqueid) ...
+    entered = [r[1] for r in log if r[2] == 'accueil' and r[4] == 'ENTERQUEUE']
+    assert len(entered) == 5
+    for callid in entered:
+        mine = [r for r in rows if r['uniqueid'] == callid]
+        assert mine and mine[0]['src'] == '1003' and mine[0]['dcontext'] == 'queue-accueil', (callid, rows)
+    # ... answered by the agent queue_log says connected
+    for r in [r for r in log if r[2] == 'accueil' and r[4] == 'CONNECT']:
+        assert [c for c in rows if c['uniqueid'] == r[1] and c['dstchannel'].startswith(r[3] + '-')
+                and c['disposition'] == 'ANSWERED'], (r, rows)
+    # the recorded call: in queue_log and in the CDR, connected to 1001 for several seconds
+    connect = [r for r in log if r[2] == 'enregistre' and r[4] == 'CONNECT']
+    assert len(connect) == 1 and connect[0][3] == 'PJSIP/1001', log[-6:]
+    recorded = [c for c in rows if c['uniqueid'] == connect[0][1] and c['dstchannel'].startswith('PJSIP/1001-')]
+    assert recorded and recorded[0]['src'] == '1003' and recorded[0]['disposition'] == 'ANSWERED', rows
+    assert int(recorded[0]['billsec']) >= 4, recorded
+    # the agents' feature codes are calls too
+    assert [c for c in rows if c['src'] == '1001' and c['dst'] == '*45' and c['disposition'] == 'ANSWERED'], rows
