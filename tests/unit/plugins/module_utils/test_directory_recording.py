@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.inpp.telecom.plugins.filter import asterisk as filters
@@ -211,3 +214,16 @@ def test_default_feature_codes_are_checked_too():
 def test_feature_codes_only_matter_with_agents():
     codes = {'agent_codes': dict(CODES['agent_codes'], pause='1001')}
     assert errors([{'name': 'accueil', 'extension': '600'}], defaults=codes) == []
+
+
+# ---- the backup role saves what the asterisk role writes
+
+def test_backup_sets_cover_recordings_and_the_cdr_database():
+    root = pathlib.Path(__file__).resolve().parents[4]
+    sets = yaml.safe_load((root / 'roles' / 'backup' / 'defaults' / 'main.yml').read_text())['backup_sets']
+    asterisk = yaml.safe_load((root / 'roles' / 'asterisk' / 'vars' / 'main.yml').read_text())
+    assert asterisk['__asterisk_recordings_dir'] == model.RECORDINGS_DIR
+    by_path = {s['path']: s for s in sets}
+    assert by_path[model.RECORDINGS_DIR]['owner'] == 'asterisk'
+    assert by_path[asterisk['__asterisk_cdr_db']].get('sqlite') is True
+    assert '/var/log/asterisk/queue_log' in by_path
