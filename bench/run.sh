@@ -9,6 +9,10 @@
 #       bare host to restored service on the lab: backup.yml, the data hosts replaced by bare
 #       containers, site.yml then restore.yml (~6 min; not in the default run: the lab's data
 #       goes back to the snapshot it takes)
+#   bench/run.sh sipload [--users 200] [--image IMG] [--lock FILE] [--json FILE]
+#       SIP load (sipp) through the role's dialplan against a minimal hand-written configuration,
+#       on a PBX container of its own (~35 min; not in the default run; --lock FILE is held
+#       during each measurement series)
 # Options given without a benchmark name go to the engine benchmark, as before.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +21,7 @@ case "${1:-all}" in
     engine) shift; exec "$PY" "$ROOT/bench/asterisk_config_bench.py" "$@" ;;
     site) shift; exec "$PY" "$ROOT/bench/site_rerun_bench.py" "$@" ;;
     reprovision) shift; exec "$PY" "$ROOT/bench/reprovision_bench.py" "$@" ;;
+    sipload) shift; exec "$PY" "$ROOT/bench/sipload_bench.py" "$@" ;;
     all) "$PY" "$ROOT/bench/asterisk_config_bench.py"
          exec "$PY" "$ROOT/bench/site_rerun_bench.py" ;;
     *) exec "$PY" "$ROOT/bench/asterisk_config_bench.py" "$@" ;;
