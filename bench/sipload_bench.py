@@ -24,7 +24,8 @@ In one run, on containers and a docker network of its own (inpp-bench-sipload*):
      --rates until a step fails, then the gap is bisected. The figure is the largest R with zero
      failed calls whose achieved rate (sipp's own count) is within 5 % of R.
 
-Only the measurement series hold the heavy lock (--lock FILE, one series per hold).
+Only the measurement series hold the heavy lock (--lock FILE: one hold per series, both
+configurations side by side in it).
 sipp runs in its own container, not in the PBX's: its CPU is then its own cgroup's, the PBX's CPU
 use during each step (docker stats) is the PBX's alone, and SIP crosses a real network interface.
 Both share the machine's cores: sipp's load is part of every figure, the same for both configurations.
@@ -188,8 +189,18 @@ class Bench:
             put(PBX, '/root/sipload/hand/' + name, text)
 
     def activate(self, config: str) -> dict:
-        """Restart Asterisk on *config* (generated or hand), start the UAS, register every extension."""
+        """Restart Asterisk on *config* (generated or hand), start the UAS, register every extension.
+
+        With --nofile N, a drop-in of the benchmark's own raises Asterisk's open-file limit first
+        (the Debian unit leaves the soft limit at 1024); without it, any such drop-in is removed.
+        """
         self.stop_uas()
+        dropin = '/etc/systemd/system/asterisk.service.d/bench-nofile.conf'
+        if self.args.nofile:
+            put(PBX, dropin, '[Service]\nLimitNOFILE=%d\n' % self.args.nofile)
+        else:
+            dexec(PBX, 'rm -f %s' % dropin)
+        dexec(PBX, 'systemctl daemon-reload')
         dexec(PBX, 'cp /root/sipload/%s/pjsip.conf /root/sipload/%s/extensions.conf /etc/asterisk/ && '
                    'chown asterisk:asterisk /etc/asterisk/pjsip.conf && chmod 0640 /etc/asterisk/pjsip.conf && '
                    'systemctl restart asterisk' % (config, config))
@@ -208,7 +219,8 @@ class Bench:
                           '-m %d -r 50 -nostdin -timeout 60s -timeout_error -trace_err -error_file reg.err; echo rc=$?'
                     % (SIPP_DIR, self.pbx_ip, self.sipp_ip, REG_PORT, UAS_PORT, len(self.people)), check=False)
         contacts = len(re.findall(r'^\s+Contact:\s+\d+/sip:', cli('pjsip show contacts'), re.M))
-        info = {'endpoints': endpoints, 'registered_contacts': contacts, 'register_rc': out.strip().split('rc=')[-1],
+        info = {'nofile': dexec(PBX, 'grep "open files" /proc/$(pidof asterisk)/limits').split()[3:5],
+                'endpoints': endpoints, 'registered_contacts': contacts, 'register_rc': out.strip().split('rc=')[-1],
                 'pjsip_conf_lines': int(dexec(PBX, 'wc -l < /etc/asterisk/pjsip.conf').strip()),
                 'extensions_conf_lines': int(dexec(PBX, 'wc -l < /etc/asterisk/extensions.conf').strip())}
         print('  %s: %s' % (config, info), flush=True)
@@ -217,7 +229,7 @@ class Bench:
         return info
 
     def stop_uas(self) -> None:
-        dexec(SIPP, 'pkill -x sipp; sleep 1', check=False)
+        dexec(SIPP, 'pkill -KILL -x sipp; sleep 1', check=False)
         if self.uas:
             self.uas.wait(timeout=30)
             self.uas = None
@@ -337,6 +349,14 @@ def search(test: t.Callable[[int], dict], steps: t.List[int], refine: int, cap: 
             worst = value
             break
         best = value
+    while worst and not best and worst > 1:  # the first step failed: halve until one passes
+        value = worst // 2
+        result = test(value)
+        tried.append(result)
+        if result['ok']:
+            best = value
+        else:
+            worst = value
     for _ in range(refine if worst else 0):
         middle = (best + worst) // 2
         if middle - best < max(2, best // 20):
@@ -365,13 +385,15 @@ def main() -> int:
     parser.add_argument('--image', default='inpp-telecom/debian-systemd:bullseye')
     parser.add_argument('--lock', help='hold an flock on this file during each measurement series')
     parser.add_argument('--hold', type=float, default=60, help='seconds all L calls are up together')
-    parser.add_argument('--ramp-rate', type=float, default=50, help='calls/s while setting up the held calls')
-    parser.add_argument('--start-calls', type=int, default=100)
+    parser.add_argument('--ramp-rate', type=float, default=100, help='calls/s while setting up the held calls')
+    parser.add_argument('--start-calls', type=int, default=400)
+    parser.add_argument('--hold-steps', help='explicit held-call steps (instead of doubling from --start-calls)')
+    parser.add_argument('--nofile', type=int, help="raise Asterisk's open-file limit (systemd drop-in of the bench)")
     parser.add_argument('--max-calls', type=int, default=3200)
-    parser.add_argument('--rates', default='25,50,100,150,200,300,400,600,800')
-    parser.add_argument('--rate-seconds', type=int, default=20)
+    parser.add_argument('--rates', default='50,100,200,300,400,600,800')
+    parser.add_argument('--rate-seconds', type=int, default=15)
     parser.add_argument('--short-ms', type=int, default=1000, help='hold of each call in the rate series')
-    parser.add_argument('--refine', type=int, default=2, help='bisection steps after the first failure')
+    parser.add_argument('--refine', type=int, default=1, help='bisection steps after the first failure')
     parser.add_argument('--configs', default='generated,hand')
     parser.add_argument('--series', default='hold,rate')
     parser.add_argument('--json', help='write the figures here')
@@ -380,14 +402,14 @@ def main() -> int:
     args = parser.parse_args()
     ensure_link()
     people = users(args.users, args.seed)
-    report: dict = {'machine': machine(), 'image': args.image, 'users': args.users,
+    report: dict = {'machine': machine(), 'image': args.image, 'users': args.users, 'nofile': args.nofile,
                     'started': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                     'settings': {k: v for k, v in vars(args).items() if k not in ('json', 'lock', 'keep')},
                     'configs': {}}
     try:
         with tempfile.TemporaryDirectory(prefix='inpp-sipload-') as workdir:
             inventory = make_inventory(workdir, people)
-            with locked(args.lock):
+            with locked(args.lock if not (exists() and args.no_converge) else None):
                 if not exists():
                     down()
                     up(args.image)
@@ -397,20 +419,22 @@ def main() -> int:
                     report['converge_s'] = round(time.perf_counter() - start, 1)
         report['asterisk'] = dexec(PBX, 'asterisk -V').strip()
         report['sipp'] = dexec(SIPP, 'sipp -v 2>&1 | grep -o "SIPp v[^ ]*"', check=False).strip()
-        print('%s, sipp %s, %d extensions, converged in %ss' % (report['asterisk'], report['sipp'], args.users,
-                                                                  report.get('converge_s')), flush=True)
+        print('%s, sipp %s, %d extensions, converge %ss' % (report['asterisk'], report['sipp'], args.users,
+                                                              report.get('converge_s', '(skipped)')), flush=True)
         bench = Bench(people, args)
         bench.save_generated()
         configs = [c for c in args.configs.split(',') if c]
+        # One lock hold per series, both configurations side by side in it (the same conditions).
         for series in [s for s in args.series.split(',') if s]:
-            for config in configs:
-                with locked(args.lock):
+            with locked(args.lock):
+                for config in configs:
                     entry = report['configs'].setdefault(config, {})
                     entry.setdefault('activation', []).append(bench.activate(config))
                     print('  %s, %s series' % (config, series), flush=True)
                     if series == 'hold':
-                        entry['hold'] = search(bench.hold_ok, doubling(args.start_calls, args.max_calls),
-                                               args.refine, args.max_calls)
+                        steps = ([int(v) for v in args.hold_steps.split(',')] if args.hold_steps
+                                 else doubling(args.start_calls, args.max_calls))
+                        entry['hold'] = search(bench.hold_ok, steps, args.refine, args.max_calls)
                     else:
                         entry['rate'] = search(bench.rate_ok, [int(r) for r in args.rates.split(',')],
                                                args.refine, 10 ** 6)
