@@ -11,8 +11,8 @@
 #       goes back to the snapshot it takes)
 #   bench/run.sh sipload [--users 200] [--image IMG] [--lock FILE] [--json FILE]
 #       SIP load (sipp) through the role's dialplan against a minimal hand-written configuration,
-#       on a PBX container of its own (~35 min; not in the default run; --lock FILE is held
-#       during each measurement series)
+#       on a PBX container of its own (~20 min; not in the default run; --lock FILE is held
+#       twice: converge with the as-deployed series, then the hold and rate series)
 # Options given without a benchmark name go to the engine benchmark, as before.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -15,17 +15,21 @@ In one run, on containers and a docker network of its own (inpp-bench-sipload*):
    a bridge of two channels;
 3. for each configuration -- the role's pjsip.conf/extensions.conf ("generated"), then the
    hand-written ones of bench/sipload/hand/ with the same endpoints, secrets and call path ("hand") --
-   Asterisk is restarted on it, the extensions register again, and two series run:
-   - concurrency: L calls set up at --ramp-rate calls/s, each held until all L have been up for
-     --hold seconds together (60 s), then hung up; L doubles from --start-calls until a step fails
-     (any call not answered and hung up cleanly, or fewer calls up in Asterisk than L mid-hold),
-     then the gap is bisected --refine times. The figure is the largest L with zero failed calls.
+   Asterisk is restarted on it, the extensions register again, and the series run:
+   - deployed: held calls (below) at --deployed-steps with Asterisk's open-file limit as the role
+     leaves it (Debian's unit: soft limit 1024, about 100 calls without media);
+   - hold: L calls set up at --ramp-rate calls/s, each held until all L have been up together for
+     --hold seconds (60 s), then hung up; a step passes when every call is answered and hung up
+     cleanly and Asterisk counts L calls mid-hold. L doubles from --start-calls (or --hold-steps)
+     until a step fails, then the gap is bisected --refine times. The figure is the largest L
+     that passed. With --nofile N (default 65536) a systemd drop-in of the benchmark raises
+     Asterisk's open-file limit first, so that the configuration, not the file limit, is measured.
    - rate: short calls (--short-ms held) at R calls/s for --rate-seconds; R steps up through
      --rates until a step fails, then the gap is bisected. The figure is the largest R with zero
      failed calls whose achieved rate (sipp's own count) is within 5 % of R.
 
-Only the measurement series hold the heavy lock (--lock FILE: one hold per series, both
-configurations side by side in it).
+The heavy lock (--lock FILE) is held twice: converge and the deployed series, then the hold and
+rate series; both configurations side by side in each hold.
 sipp runs in its own container, not in the PBX's: its CPU is then its own cgroup's, the PBX's CPU
 use during each step (docker stats) is the PBX's alone, and SIP crosses a real network interface.
 Both share the machine's cores: sipp's load is part of every figure, the same for both configurations.
@@ -182,13 +186,15 @@ class Bench:
 
     # ---- configurations
 
-    def save_generated(self) -> None:
-        dexec(PBX, 'mkdir -p /root/sipload/generated && cp /etc/asterisk/pjsip.conf /etc/asterisk/extensions.conf '
-                   '/root/sipload/generated/')
+    def save_generated(self, fresh: bool) -> None:
+        """Keep the role's files (right after the converge; a kept PBX keeps its first copy)."""
+        if fresh or 'yes' not in dexec(PBX, 'test -e /root/sipload/generated/pjsip.conf && echo yes', check=False):
+            dexec(PBX, 'mkdir -p /root/sipload/generated && cp /etc/asterisk/pjsip.conf '
+                       '/etc/asterisk/extensions.conf /root/sipload/generated/')
         for name, text in hand_config(self.people).items():
             put(PBX, '/root/sipload/hand/' + name, text)
 
-    def activate(self, config: str) -> dict:
+    def activate(self, config: str, nofile: t.Optional[int]) -> dict:
         """Restart Asterisk on *config* (generated or hand), start the UAS, register every extension.
 
         With --nofile N, a drop-in of the benchmark's own raises Asterisk's open-file limit first
@@ -196,8 +202,8 @@ class Bench:
         """
         self.stop_uas()
         dropin = '/etc/systemd/system/asterisk.service.d/bench-nofile.conf'
-        if self.args.nofile:
-            put(PBX, dropin, '[Service]\nLimitNOFILE=%d\n' % self.args.nofile)
+        if nofile:
+            put(PBX, dropin, '[Service]\nLimitNOFILE=%d\n' % nofile)
         else:
             dexec(PBX, 'rm -f %s' % dropin)
         dexec(PBX, 'systemctl daemon-reload')
@@ -229,7 +235,9 @@ class Bench:
         return info
 
     def stop_uas(self) -> None:
-        dexec(SIPP, 'pkill -KILL -x sipp; sleep 1', check=False)
+        # The sipp image has no procps: find this container's sipp processes in /proc.
+        dexec(SIPP, 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = sipp ] && kill -9 "${p#/proc/}"; '
+                    'done; sleep 1', check=False)
         if self.uas:
             self.uas.wait(timeout=30)
             self.uas = None
@@ -378,6 +386,27 @@ def doubling(start: int, cap: int) -> list:
     return out
 
 
+def run_series(bench: Bench, series: str, args: argparse.Namespace, report: dict) -> None:
+    """One series for every configuration. deployed: held calls with Asterisk's open-file limit as
+    the role leaves it; hold and rate: with --nofile when given."""
+    for config in [c for c in args.configs.split(',') if c]:
+        entry = report['configs'].setdefault(config, {})
+        nofile = None if series == 'deployed' else args.nofile
+        entry.setdefault('activation', []).append(dict(bench.activate(config, nofile), series=series))
+        print('  %s, %s series' % (config, series), flush=True)
+        if series == 'deployed':
+            steps = [int(v) for v in args.deployed_steps.split(',')]
+            entry[series] = search(bench.hold_ok, steps, 0, args.max_calls)
+        elif series == 'hold':
+            steps = ([int(v) for v in args.hold_steps.split(',')] if args.hold_steps
+                     else doubling(args.start_calls, args.max_calls))
+            entry[series] = search(bench.hold_ok, steps, args.refine, args.max_calls)
+        else:
+            entry[series] = search(bench.rate_ok, [int(r) for r in args.rates.split(',')], args.refine, 10 ** 6)
+        print('  %s: max %s %s' % (config, series, entry[series]['max']), flush=True)
+        bench.stop_uas()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--users', type=int, default=200)
@@ -388,14 +417,18 @@ def main() -> int:
     parser.add_argument('--ramp-rate', type=float, default=100, help='calls/s while setting up the held calls')
     parser.add_argument('--start-calls', type=int, default=400)
     parser.add_argument('--hold-steps', help='explicit held-call steps (instead of doubling from --start-calls)')
-    parser.add_argument('--nofile', type=int, help="raise Asterisk's open-file limit (systemd drop-in of the bench)")
+    parser.add_argument('--nofile', type=int, default=65536,
+                        help="Asterisk's open-file limit in the hold and rate series (systemd drop-in of the bench; "
+                             "0: as the role leaves it)")
     parser.add_argument('--max-calls', type=int, default=3200)
     parser.add_argument('--rates', default='50,100,200,300,400,600,800')
     parser.add_argument('--rate-seconds', type=int, default=15)
     parser.add_argument('--short-ms', type=int, default=1000, help='hold of each call in the rate series')
     parser.add_argument('--refine', type=int, default=1, help='bisection steps after the first failure')
     parser.add_argument('--configs', default='generated,hand')
-    parser.add_argument('--series', default='hold,rate')
+    parser.add_argument('--series', default='deployed,hold,rate')
+    parser.add_argument('--deployed-steps', default='90,100',
+                        help='held-call steps with the open-file limit the role leaves (no bisection)')
     parser.add_argument('--json', help='write the figures here')
     parser.add_argument('--keep', action='store_true', help='keep the containers (and reuse them next run)')
     parser.add_argument('--no-converge', action='store_true', help='reuse a kept, converged PBX as it is')
@@ -409,7 +442,10 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix='inpp-sipload-') as workdir:
             inventory = make_inventory(workdir, people)
-            with locked(args.lock if not (exists() and args.no_converge) else None):
+            series = [x for x in args.series.split(',') if x]
+            # Two lock holds: the converge with the as-deployed series, then the other series; in each,
+            # both configurations side by side (the same conditions).
+            with locked(args.lock):
                 if not exists():
                     down()
                     up(args.image)
@@ -417,39 +453,30 @@ def main() -> int:
                     start = time.perf_counter()
                     run_json_playbook(['-i', inventory, str(HERE / 'converge.yml')])
                     report['converge_s'] = round(time.perf_counter() - start, 1)
-        report['asterisk'] = dexec(PBX, 'asterisk -V').strip()
-        report['sipp'] = dexec(SIPP, 'sipp -v 2>&1 | grep -o "SIPp v[^ ]*"', check=False).strip()
-        print('%s, sipp %s, %d extensions, converge %ss' % (report['asterisk'], report['sipp'], args.users,
-                                                              report.get('converge_s', '(skipped)')), flush=True)
-        bench = Bench(people, args)
-        bench.save_generated()
-        configs = [c for c in args.configs.split(',') if c]
-        # One lock hold per series, both configurations side by side in it (the same conditions).
-        for series in [s for s in args.series.split(',') if s]:
-            with locked(args.lock):
-                for config in configs:
-                    entry = report['configs'].setdefault(config, {})
-                    entry.setdefault('activation', []).append(bench.activate(config))
-                    print('  %s, %s series' % (config, series), flush=True)
-                    if series == 'hold':
-                        steps = ([int(v) for v in args.hold_steps.split(',')] if args.hold_steps
-                                 else doubling(args.start_calls, args.max_calls))
-                        entry['hold'] = search(bench.hold_ok, steps, args.refine, args.max_calls)
-                    else:
-                        entry['rate'] = search(bench.rate_ok, [int(r) for r in args.rates.split(',')],
-                                               args.refine, 10 ** 6)
-                    print('  %s: max %s %s' % (config, series, entry[series]['max']), flush=True)
-                    bench.stop_uas()
+                report['asterisk'] = dexec(PBX, 'asterisk -V').strip()
+                report['sipp'] = dexec(SIPP, 'sipp -v 2>&1 | grep -o "SIPp v[^ ]*"', check=False).strip()
+                print('%s, sipp %s, %d extensions, converge %ss'
+                      % (report['asterisk'], report['sipp'], args.users, report.get('converge_s', '(skipped)')),
+                      flush=True)
+                bench = Bench(people, args)
+                bench.save_generated(fresh=not args.no_converge)
+                if 'deployed' in series:
+                    run_series(bench, 'deployed', args, report)
+            if [x for x in series if x != 'deployed']:
+                with locked(args.lock):
+                    for name in series:
+                        if name != 'deployed':
+                            run_series(bench, name, args, report)
     finally:
         if not args.keep:
             down()
     gen, hand = report['configs'].get('generated', {}), report['configs'].get('hand', {})
     report['ratio'] = {}
-    for series in ('hold', 'rate'):
+    for series in ('deployed', 'hold', 'rate'):
         if series in gen and series in hand and hand[series]['max']:
             report['ratio'][series] = round(gen[series]['max'] / hand[series]['max'], 3)
     report['machine_end'] = {'loadavg': os.getloadavg()}
-    summary = {c: {s: v[s]['max'] for s in ('hold', 'rate') if s in v} for c, v in report['configs'].items()}
+    summary = {c: {s: v[s]['max'] for s in ('deployed', 'hold', 'rate') if s in v} for c, v in report['configs'].items()}
     print(json.dumps({'max': summary, 'generated/hand': report['ratio']}, indent=1), flush=True)
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
