@@ -9,6 +9,7 @@ The INPP lab is up. From this host:
   SMTPS (465, when enabled)    127.0.0.1:2465
   IMAPS (993)                  127.0.0.1:2993
   POP3S (995)                  127.0.0.1:2995
+  Webmail (Roundcube)          https://127.0.0.1:2443/
   Lab accounts: daddy.nzinga@inpp.cd, grace.mbuyi@inpp.cd  password: Lab-Passw0rd!
   (the certificate is self-signed: tell your client to accept it)
 

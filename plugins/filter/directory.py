@@ -36,6 +36,10 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
     return model.dovecot_errors(settings, directory)
 
 
+def webmail_errors(settings: t.Any) -> list:
+    return model.webmail_errors(settings)
+
+
 def rspamd_errors(settings: t.Any) -> list:
     return model.rspamd_errors(settings)
 
@@ -74,6 +78,7 @@ class FilterModule:
             'mail_aliases': mail_aliases,
             'postfix_errors': postfix_errors,
             'dovecot_errors': dovecot_errors,
+            'webmail_errors': webmail_errors,
             'rspamd_errors': rspamd_errors,
             'mail_dns_errors': mail_dns_errors,
             'mail_dns_records': mail_dns_records,

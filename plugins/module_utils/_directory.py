@@ -15,7 +15,7 @@ inputs follow and how each service's objects derive from them:
 * The derivations (:func:`mailboxes`, :func:`aliases`, :func:`pjsip_sections`...)
   read a loaded directory and return only objects whose own rules passed: an
   invalid user is left out, and the error list says why.
-* :func:`postfix_errors`, :func:`dovecot_errors` and :func:`asterisk_errors`
+* :func:`postfix_errors`, :func:`dovecot_errors`, :func:`webmail_errors` and :func:`asterisk_errors`
   check everything one role consumes (its own variables plus the part of the
   directory it derives from). Each role's ``validate.yml`` asserts on one of
   them, and ``playbooks/site.yml`` asserts on all of them before any host
@@ -1578,7 +1578,72 @@ def dovecot_errors(settings: t.Any, directory: t.Any = None) -> list:
     seen: dict = {}
     for where, user in _entries(settings.get('users'), 'dovecot_users', errors):
         errors.extend(_dovecot_user_errors(where, user, domains, seen))
+    if settings.get('managesieve') is True:
+        if settings.get('sieve') is False:
+            errors.append('dovecot_managesieve: needs dovecot_sieve (ManageSieve edits the Sieve scripts run at delivery)')
+        port = settings.get('managesieve_port')
+        if _port_error(port):
+            errors.append('dovecot_managesieve_port: %s' % _port_error(port))
     errors.extend(certificate_errors(settings))
+    return errors
+
+
+WEBMAIL_PLUGIN_RE = re.compile(r'^[a-z0-9_]{1,64}$')
+WEBMAIL_SECURITY = ('ssl', 'starttls')
+
+
+def webmail_errors(settings: t.Any) -> list:
+    """Every problem of the webmail role's input; [] when valid.
+
+    ``settings`` maps the ``webmail_*`` variables without their prefix: ``server_name``,
+    ``domain`` (completes a bare login), ``imap_host``/``smtp_host``/``managesieve_host``,
+    ``imap_security`` (``ssl`` on 993 or ``starttls`` on 143), the ports, ``tls_cert_file`` and
+    ``tls_key_file`` (the certificate nginx serves; both blank for the host's), ``product_name``, ``plugins``,
+    ``managesieve``; and ``dovecot_managesieve``, whether the local Dovecot serves ManageSieve
+    (the vacation form needs it).
+    """
+    if not isinstance(settings, dict):
+        return ['webmail_errors: the settings must be a mapping']
+    errors = []
+    for key in ('server_name', 'imap_host', 'smtp_host', 'managesieve_host'):
+        value = settings.get(key)
+        if key == 'managesieve_host' and settings.get('managesieve') is not True:
+            continue
+        if _is_blank(value):
+            errors.append('webmail_%s: missing' % key)
+        elif not is_hostname(value):
+            errors.append('webmail_%s: %s is not a valid host name' % (key, _shown(value)))
+    domain = settings.get('domain')
+    if not _is_blank(domain) and not is_domain(domain):
+        errors.append('webmail_domain: %s is not a valid domain name' % _shown(domain))
+    if settings.get('imap_security') not in WEBMAIL_SECURITY:
+        errors.append('webmail_imap_security: %s is not one of %s' % (_shown(settings.get('imap_security')),
+                                                                     ', '.join(WEBMAIL_SECURITY)))
+    for key in ('https_port', 'imap_port', 'smtp_port', 'managesieve_port'):
+        error = _port_error(settings.get(key))
+        if error:
+            errors.append('webmail_%s: %s' % (key, error))
+    # Both blank: the host's certificate (inpp.telecom.host_base). Otherwise a pair of absolute paths.
+    cert, key = settings.get('tls_cert_file'), settings.get('tls_key_file')
+    if _is_blank(cert) != _is_blank(key):
+        missing = 'webmail_tls_key_file' if _is_blank(key) else 'webmail_tls_cert_file'
+        errors.append('%s: missing (webmail_tls_cert_file and webmail_tls_key_file go together, or neither for '
+                      "the host's certificate)" % missing)
+    for name, value in (('tls_cert_file', cert), ('tls_key_file', key)):
+        if not _is_blank(value) and (not isinstance(value, str) or not value.startswith('/')):
+            errors.append('webmail_%s: %s is not an absolute path' % (name, _shown(value)))
+    error = text_error(settings.get('product_name'))
+    if error:
+        errors.append('webmail_product_name: %s' % error)
+    plugins = _as_list(settings.get('plugins'), 'webmail_plugins', errors)
+    for index, plugin in enumerate(plugins):
+        if not isinstance(plugin, str) or not WEBMAIL_PLUGIN_RE.match(plugin):
+            errors.append('webmail_plugins[%d]: %s is not a Roundcube plugin name' % (index, _shown(plugin)))
+    if settings.get('managesieve') is True and settings.get('dovecot_managesieve') is not True \
+            and settings.get('managesieve_host') in ('localhost', '127.0.0.1', '::1'):
+        errors.append('dovecot_managesieve: must be true on a webmail host whose out-of-office form uses the '
+                      'local Dovecot (webmail_managesieve), or set webmail_managesieve to false')
+    errors.extend(certificate_errors(settings.get('host_certificate') or {}))
     return errors
 
 

@@ -25,7 +25,7 @@ USERS = [
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {'mail_mailboxes', 'mail_aliases', 'postfix_errors', 'dovecot_errors',
+    assert set(FilterModule().filters()) == {'mail_mailboxes', 'mail_aliases', 'postfix_errors', 'dovecot_errors', 'webmail_errors',
                                              'rspamd_errors', 'mail_dns_errors', 'mail_dns_records', 'mail_zone_snippet',
                                              'mail_dns_changes', 'mail_nsupdate_script'}
 
