@@ -15,7 +15,7 @@ BUILD       := $(ROOT)/build
 # build/ansible_collections/inpp/telecom -> the work tree, so FQCNs resolve to it.
 COLLECTIONS := $(BUILD)
 # Longest first: two lanes take the next scenario whenever one is free (scripts/molecule-lanes.sh).
-SCENARIOS   ?= reprovision mail mail_internet trunks pbx sipsec callcenter preview asterisk_engine
+SCENARIOS   ?= reprovision mail mail_internet webmail trunks pbx sipsec callcenter preview asterisk_engine
 MOLECULE_JOBS ?= 2
 export MOLECULE_JOBS
 GET_PIP     := $(HOME)/.ansible/test/cache/get_pip_24_2.py

@@ -92,6 +92,28 @@ def cmd_https(args):
     out(tls_version=version, certificate=ssl.DER_cert_to_PEM_cert(der), port_80=plain)
 
 
+def _sieve_response(sock):
+    data = b''
+    while not any(line.startswith((b'OK', b'NO', b'BYE')) for line in data.split(b'\r\n')):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors='replace')
+
+
+def cmd_sieve(args):
+    """ManageSieve (4190): the capabilities before STARTTLS, then after it."""
+    with socket.create_connection((args.host, 4190), timeout=10) as raw:
+        before = _sieve_response(raw)
+        raw.sendall(b'STARTTLS\r\n')
+        answer = _sieve_response(raw)
+        with context().wrap_socket(raw, server_hostname=args.host) as tls:
+            after = _sieve_response(tls)
+            version = tls.version()
+    out(before=before, starttls=answer, after=after, tls_version=version)
+
+
 # ------------------------------------------------------------------------------------ browser
 
 def browser(shots):
@@ -120,100 +142,89 @@ class Session:
     def wait(self, condition, what, timeout=30):
         from selenium.webdriver.support.ui import WebDriverWait
         try:
-            return WebDriverWait(self.driver, timeout).until(condition)
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition)
         except Exception as exc:
             self.shot('failed')
             raise RuntimeError('%s: timed out (%s) at %s' % (what, type(exc).__name__, self.driver.current_url))
 
-    def css(self, selector, what, visible=True, timeout=30):
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        cond = ec.visibility_of_element_located if visible else ec.presence_of_element_located
-        return self.wait(cond((By.CSS_SELECTOR, selector)), what, timeout)
-
-    def xpath(self, expression, what, timeout=30):
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as ec
-        return self.wait(ec.element_to_be_clickable((By.XPATH, expression)), what, timeout)
+    def visible(self, selector, what, by='css selector', timeout=30):
+        """The first displayed and enabled element matching the selector (CSS or XPath)."""
+        def found(driver):
+            for element in driver.find_elements(by, selector):
+                if element.is_displayed() and element.is_enabled():
+                    return element
+            return False
+        return self.wait(found, what, timeout)
 
     def shot(self, name):
         path = os.path.join(self.shots, name + '.png')
         self.driver.save_screenshot(path)
         self.steps.append('screenshot ' + path)
 
-    def confirmation(self, what):
-        """Roundcube's green notice (#messagestack .confirmation), in this document."""
-        return self.css('#messagestack .confirmation', what).text
+    def notice(self):
+        """Text of Roundcube's green notice in this document or the parent one, else ''."""
+        for element in self.driver.find_elements('css selector', '#messagestack .confirmation'):
+            return element.text or 'confirmation'
+        return ''
 
     def login(self, user, password):
         self.driver.get(self.base)
-        self.css('#rcmloginuser', 'login form').send_keys(user)
-        self.css('#rcmloginpwd', 'password field').send_keys(password)
-        self.css('#rcmloginsubmit', 'login button').click()
-        self.css('#messagelist', 'message list after login')
+        self.visible('#rcmloginuser', 'login form').send_keys(user)
+        self.visible('#rcmloginpwd', 'password field').send_keys(password)
+        self.visible('#rcmloginsubmit', 'login button').click()
+        self.visible('#messagelist', 'message list after login')
         self.steps.append('logged in as ' + user)
 
     def read(self, subject, body):
         """Select the message in the list and read it in the preview pane."""
-        from selenium.webdriver.common.by import By
-        row = self.xpath("//table[@id='messagelist']//tr[.//span[contains(@class,'subject')]"
-                         "[contains(normalize-space(), '%s')]]" % subject, 'message %s in the list' % subject, 60)
+        row = self.visible("//table[@id='messagelist']//tr[.//span[contains(@class,'subject')]"
+                           "[contains(normalize-space(), '%s')]]" % subject, 'message %s in the list' % subject,
+                           by='xpath', timeout=60)
         row.click()
-        frame = self.css('#messagecontframe', 'preview pane')
-        self.driver.switch_to.frame(frame)
-        text = self.css('#messagebody', 'message body').text
-        headers = self.driver.find_element(By.CSS_SELECTOR, '#message-header').text
+        self.driver.switch_to.frame(self.visible('#messagecontframe', 'preview pane'))
+        text = self.wait(lambda d: body in d.find_element('css selector', '#messagebody').text
+                         and d.find_element('css selector', '#messagebody').text, 'message body')
+        header = self.visible('#message-header', 'message header').text
         self.driver.switch_to.default_content()
         self.steps.append('read ' + subject)
         self.shot('01-read-message')
-        return {'body': text, 'header': headers, 'found_body': body in text}
+        return {'body': text, 'header': header, 'found_body': body in text}
 
     def compose(self, to, subject, body):
-        from selenium.webdriver.common.keys import Keys
-        self.css('#taskmenu a.compose, #toolbar-menu a.compose, a.compose', 'Compose button').click()
-        recipient = self.css('#compose_to input', 'recipient input')
-        recipient.send_keys(to + ',')
-        self.css('#compose-subject', 'subject field').send_keys(subject)
-        editor = self.css('#composebody', 'message editor')
-        editor.send_keys(Keys.CONTROL, 'a')
+        self.visible('a.compose', 'Compose button').click()
+        self.visible('#compose_to input', 'recipient input').send_keys(to + ',')
+        self.visible('#compose-subject', 'subject field').send_keys(subject)
+        editor = self.visible('#composebody', 'message editor')
+        editor.clear()
         editor.send_keys(body)
         self.shot('02-compose')
-        self.xpath("//button[contains(@class,'send')] | //a[contains(@class,'send') and @role='button']",
-                   'Send button').click()
-        notice = self.confirmation('sent confirmation')
+        self.visible("//button[contains(@class,'send')] | //a[contains(@class,'send')]", 'Send button',
+                     by='xpath').click()
+        # The notice shows briefly, then Roundcube goes back to the message list.
+        notice = self.wait(lambda d: self.notice() or ('_action=compose' not in d.current_url and 'left compose'),
+                           'sent confirmation', 60)
         self.steps.append('sent %s to %s (%s)' % (subject, to, notice))
         return notice
 
     def vacation(self, subject, body):
-        """Settings > Out of Office: reply on, subject and text, Save."""
+        """Settings > Out of Office (the managesieve plugin's page): reply on, subject and text, Save."""
         from selenium.webdriver.support.ui import Select
-        self.css('#taskmenu a.settings', 'Settings').click()
-        self.xpath("//*[@id='settings-menu']//a[contains(normalize-space(), 'Out of Office')]",
-                   'Out of Office section').click()
-        frame = self.css('#preferences-frame', 'settings frame')
-        self.driver.switch_to.frame(frame)
-        Select(self.css('#vacation_status', 'vacation status')).select_by_value('on')
-        field = self.css('#vacation_subject', 'vacation subject')
+        self.visible('#taskmenu a.settings', 'Settings').click()
+        self.visible("//*[@id='settings-menu']//a[contains(normalize-space(), 'Out of Office')]",
+                     'Out of Office section', by='xpath').click()
+        Select(self.visible('#vacation_status', 'vacation status')).select_by_value('on')
+        field = self.visible('#vacation_subject', 'vacation subject')
         field.clear()
         field.send_keys(subject)
-        reason = self.css('#vacation_reason', 'vacation text')
+        reason = self.visible('#vacation_reason', 'vacation text')
         reason.clear()
         reason.send_keys(body)
-        self.xpath("//button[contains(@class,'mainaction') or normalize-space()='Save']", 'Save button').click()
-        notice = self.wait(lambda d: d.find_elements('css selector', '#messagestack .confirmation')
-                           or self._parent_notice(), 'saved confirmation')
-        self.driver.switch_to.default_content()
+        self.visible("//*[contains(@class,'formbuttons')]//*[contains(@class,'submit') or normalize-space()='Save']",
+                     'Save button', by='xpath').click()
+        notice = self.wait(lambda d: self.notice(), 'saved confirmation')
         self.shot('03-vacation-saved')
-        self.steps.append('vacation reply set')
-        return bool(notice)
-
-    def _parent_notice(self):
-        """The notice may show in the parent document of the settings frame."""
-        self.driver.switch_to.default_content()
-        found = self.driver.find_elements('css selector', '#messagestack .confirmation')
-        if not found:
-            self.driver.switch_to.frame(self.driver.find_element('css selector', '#preferences-frame'))
-        return found
+        self.steps.append('vacation reply set (%s)' % notice)
+        return notice
 
 
 def cmd_browser(args):
@@ -251,6 +262,8 @@ def main():
     subjects.add_argument('password')
     subjects.add_argument('--expect', default='\0')
     subjects.add_argument('--wait', type=int, default=60)
+    sieve = sub.add_parser('sieve')
+    sieve.add_argument('host')
     https = sub.add_parser('https')
     https.add_argument('host')
     web = sub.add_parser('browser')
@@ -266,7 +279,8 @@ def main():
     web.add_argument('--vacation-subject', required=True)
     web.add_argument('--vacation-body', required=True)
     args = parser.parse_args()
-    {'smtp': cmd_smtp, 'subjects': cmd_subjects, 'https': cmd_https, 'browser': cmd_browser}[args.command](args)
+    {'smtp': cmd_smtp, 'subjects': cmd_subjects, 'https': cmd_https, 'sieve': cmd_sieve,
+     'browser': cmd_browser}[args.command](args)
 
 
 if __name__ == '__main__':
