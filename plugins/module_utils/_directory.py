@@ -66,6 +66,8 @@ QUEUE_OPTION_RE = re.compile(r'^[a-z][a-z0-9_-]{0,62}$')
 POSTFIX_PARAMETER_RE = re.compile(r'^[A-Za-z0-9_]+$')
 MAILHUB_RE = re.compile(r'^(\[[a-z0-9.-]+\]|[a-z0-9.-]+)(:[0-9]{1,5})?$')
 SASL_LOGIN_RE = re.compile(r'^[^\s:#]+$')
+# An ACME CA's directory: https, a host, optional port and path, nothing the shell or certbot would split.
+ACME_DIRECTORY_RE = re.compile(r'^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%-]*)?$')
 # postscreen_dnsbl_sites entry: zone[=filter][*weight], for example zen.spamhaus.org*3.
 DNSBL_SITE_RE = re.compile(r'^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(=[0-9.\[\];]+)?(\*-?[0-9]+)?$')
 SIP_SECRET_FORBIDDEN_RE = re.compile(r'[\s;]')
@@ -1516,17 +1518,47 @@ def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
 
 
 def certificate_errors(settings: dict) -> list:
-    """The host's certificate (inpp.telecom.host_base): a supplied certificate needs its key, and the reverse.
+    """The host's certificate (inpp.telecom.host_base): supplied, from an ACME CA, or self-signed.
 
     ``settings`` holds ``tls_cert_file`` and ``tls_key_file`` (the ``host_base_tls_*`` values,
-    blank for a self-signed certificate). Whether the files exist is checked on the host.
+    blank for a self-signed certificate) and, optionally, ``tls_acme_directory``,
+    ``tls_acme_email``, ``tls_acme_ca_file`` and ``tls_names`` (ACME: the CA's directory URL, the
+    account's address, a CA bundle to trust the CA's API with, the names to certify). A supplied
+    certificate needs its key, and the reverse; ACME needs an https directory URL, an address and
+    at least one name, and excludes a supplied certificate. Whether files exist is checked on the host.
     """
     cert, key = settings.get('tls_cert_file'), settings.get('tls_key_file')
-    if _is_blank(cert) == _is_blank(key):
-        return []
-    missing = 'host_base_tls_key_file' if _is_blank(key) else 'host_base_tls_cert_file'
-    return ['%s: missing (host_base_tls_cert_file and host_base_tls_key_file go together, or neither for a '
-            'self-signed certificate)' % missing]
+    errors = []
+    if _is_blank(cert) != _is_blank(key):
+        missing = 'host_base_tls_key_file' if _is_blank(key) else 'host_base_tls_cert_file'
+        errors.append('%s: missing (host_base_tls_cert_file and host_base_tls_key_file go together, or neither '
+                      'for a self-signed certificate)' % missing)
+    directory = settings.get('tls_acme_directory')
+    if _is_blank(directory):
+        return errors
+    if not isinstance(directory, str) or not ACME_DIRECTORY_RE.match(directory):
+        errors.append('host_base_tls_acme_directory: %s is not an https:// URL (the ACME directory, for example '
+                      'https://acme-v02.api.letsencrypt.org/directory)' % _shown(directory))
+    if not _is_blank(cert) or not _is_blank(key):
+        errors.append('host_base_tls_acme_directory: set together with a supplied certificate '
+                      '(host_base_tls_cert_file/host_base_tls_key_file); keep one of the two')
+    email = settings.get('tls_acme_email')
+    if _is_blank(email):
+        errors.append('host_base_tls_acme_email: missing (the ACME account needs an address, '
+                      'host_base_tls_acme_directory is set)')
+    elif not is_address(email):
+        errors.append('host_base_tls_acme_email: %s is not a valid mail address' % _shown(email))
+    ca_file = settings.get('tls_acme_ca_file')
+    if not _is_blank(ca_file) and not (isinstance(ca_file, str) and ca_file.startswith('/')):
+        errors.append('host_base_tls_acme_ca_file: %s is not an absolute path' % _shown(ca_file))
+    names = _as_list(settings.get('tls_names'), 'host_base_tls_names', errors)
+    if settings.get('tls_names') in (None, []):
+        errors.append('host_base_tls_names: missing (the public names the ACME CA validates over http-01, for '
+                      'example [mail.inpp.cd]; host_base_tls_acme_directory is set)')
+    for index, name in enumerate(names):
+        if not is_domain(name):
+            errors.append('host_base_tls_names[%d]: %s is not a public DNS name' % (index, _shown(name)))
+    return errors
 
 
 def _dovecot_user_errors(where: str, user: dict, domains: list, seen: dict) -> list:

@@ -474,3 +474,39 @@ def test_every_valid_user_with_mail_gets_exactly_one_mailbox(names):
     directory = model.load_directory(users, [], DOMAIN)
     assert directory.errors_for('mail') == []
     assert [b['address'] for b in model.mailboxes(directory)] == ['%s@%s' % (n, DOMAIN) for n in names]
+
+
+ACME = {'tls_cert_file': '', 'tls_key_file': '', 'tls_acme_directory': 'https://acme.example.net:14000/dir',
+        'tls_acme_email': 'postmaster@inpp.cd', 'tls_acme_ca_file': '', 'tls_names': ['mail.inpp.cd']}
+
+
+@pytest.mark.parametrize('change, expected', [
+    ({}, []),
+    ({'tls_acme_ca_file': '/etc/ssl/lab-acme-ca.pem'}, []),
+    ({'tls_acme_directory': 'http://acme.example.net/dir'},
+     ["host_base_tls_acme_directory: 'http://acme.example.net/dir' is not an https:// URL"]),
+    ({'tls_acme_directory': 'https://acme.example.net/dir --staging'},
+     ["host_base_tls_acme_directory: 'https://acme.example.net/dir --staging' is not an https:// URL"]),
+    ({'tls_acme_email': ''}, ['host_base_tls_acme_email: missing (the ACME account needs an address']),
+    ({'tls_acme_email': None}, ['host_base_tls_acme_email: missing']),
+    ({'tls_acme_email': 'postmaster'}, ["host_base_tls_acme_email: 'postmaster' is not a valid mail address"]),
+    ({'tls_acme_ca_file': 'lab-ca.pem'}, ["host_base_tls_acme_ca_file: 'lab-ca.pem' is not an absolute path"]),
+    ({'tls_names': []}, ['host_base_tls_names: missing (the public names the ACME CA validates']),
+    ({'tls_names': None}, ['host_base_tls_names: missing']),
+    ({'tls_names': 'mail.inpp.cd'}, ['host_base_tls_names: must be a list']),
+    ({'tls_names': ['mail.inpp.cd', 'mail-hub']}, ["host_base_tls_names[1]: 'mail-hub' is not a public DNS name"]),
+    ({'tls_cert_file': '/etc/ssl/inpp/host.crt', 'tls_key_file': '/etc/ssl/inpp/host.key'},
+     ['host_base_tls_acme_directory: set together with a supplied certificate']),
+])
+def test_an_acme_certificate_needs_a_directory_an_address_and_names(change, expected):
+    settings = dict(ACME, **change)
+    for errors in (model.certificate_errors(settings), model.dovecot_errors(dict(DOVECOT, **settings)),
+                   model.postfix_errors(dict(POSTFIX, **settings))):
+        assert len(errors) == len(expected), errors
+        for error, start in zip(errors, expected):
+            assert error.startswith(start), errors
+
+
+def test_without_acme_its_fields_are_not_checked():
+    settings = dict(ACME, tls_acme_directory='', tls_acme_email='', tls_names=['mail-hub'], tls_acme_ca_file='x')
+    assert model.certificate_errors(settings) == []
