@@ -18,6 +18,8 @@ import testinfra
 CLIENT = (pathlib.Path(__file__).parent / 'inetclient.py').read_text()
 HUB = 'mail-internet-hub'
 NS = 'mail-internet-ns'
+# A bare client container: the one fail2ban bans (no other test speaks from it).
+BARE = 'mail-internet-client'
 PASSWORDS = {
     'daddy.nzinga@inpp.cd': 'Daddy-Test-2024',
     'marie.kabila@inpp.cd': 'Marie-Test-2024',
@@ -30,11 +32,19 @@ class Internet:
     def __init__(self):
         self.host = testinfra.get_host('docker://' + NS)
         self.hub = testinfra.get_host('docker://' + HUB)
+        self.bare = testinfra.get_host('docker://' + BARE)
 
-    def client(self, *args):
-        cmd = self.host.run('python3 -c %s ' + ' '.join(['%s'] * len(args)), CLIENT, *[str(a) for a in args])
+    def client(self, *args, on=None):
+        on = on or self.host
+        cmd = on.run('python3 -c %s ' + ' '.join(['%s'] * len(args)), CLIENT, *[str(a) for a in args])
         assert cmd.rc == 0, 'client failed: %s' % cmd.stderr
         return json.loads(cmd.stdout.strip().splitlines()[-1])
+
+    def login(self, kind, user, password=None, count=1, on=None, timeout=10):
+        """The outcomes ('ok', 'refused', 'unreachable') of ``count`` simultaneous logins."""
+        password = PASSWORDS[user] if password is None else password
+        return self.client('login', kind, HUB, user, password, '--count', count, '--timeout', timeout,
+                           on=on)['outcomes']
 
     def send(self, port, sender, to, subject, *options):
         return self.client('smtp', HUB, port, '--from', sender, '--to', to, '--subject', subject, *options)

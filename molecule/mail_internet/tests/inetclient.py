@@ -7,6 +7,7 @@ which the scenario's prepare step installs there. Every sub-command prints one J
 """
 import argparse
 import base64
+import concurrent.futures
 import email.message
 import email.utils
 import imaplib
@@ -140,6 +141,46 @@ def cmd_pregreet(args):
     out(reply=received.decode(errors='replace'))
 
 
+def _login(kind, host, user, password, timeout):
+    """One login over IMAPS (993) or SMTP submission (587, STARTTLS then AUTH PLAIN): 'ok', 'refused'
+    (the server said no to the credentials), 'unreachable' (no TCP/TLS session at all) or 'cut'
+    (the session ended during the login)."""
+    try:
+        if kind == 'imap':
+            client = imaplib.IMAP4_SSL(host, 993, ssl_context=context(), timeout=timeout)
+        else:
+            client = smtplib.SMTP(host, 587, timeout=timeout)
+            client.ehlo('client.example.org')
+            client.starttls(context=context())
+            client.ehlo('client.example.org')
+    except (OSError, smtplib.SMTPException, imaplib.IMAP4.error) as exc:
+        return 'unreachable', '%s: %s' % (type(exc).__name__, exc)
+    try:
+        if kind == 'imap':
+            client.login(user, password)
+        else:  # one mechanism: smtplib's login() would try the next one after a refusal
+            client.user, client.password = user, password
+            client.auth('PLAIN', client.auth_plain)
+        return 'ok', ''
+    except (imaplib.IMAP4.error, smtplib.SMTPAuthenticationError) as exc:
+        return 'refused', str(exc)
+    except (OSError, smtplib.SMTPException) as exc:  # cut during the login
+        return 'cut', '%s: %s' % (type(exc).__name__, exc)
+    finally:
+        try:
+            client.logout() if kind == 'imap' else client.quit()
+        except (OSError, imaplib.IMAP4.error, smtplib.SMTPException):
+            pass
+
+
+def cmd_login(args):
+    """--count logins at once with the same credentials; the outcome of each."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.count) as pool:
+        results = list(pool.map(lambda _: _login(args.kind, args.host, args.user, args.password, args.timeout),
+                                range(args.count)))
+    out(outcomes=[r[0] for r in results], errors=[r[1] for r in results])
+
+
 def main(argv):
     parser = argparse.ArgumentParser(prog='inetclient')
     sub = parser.add_subparsers(dest='command', required=True)
@@ -175,6 +216,14 @@ def main(argv):
     pregreet.add_argument('host')
     pregreet.add_argument('--to', required=True)
     pregreet.set_defaults(func=cmd_pregreet)
+    login = sub.add_parser('login')
+    login.add_argument('kind', choices=['imap', 'smtp'])
+    login.add_argument('host')
+    login.add_argument('user')
+    login.add_argument('password')
+    login.add_argument('--count', type=int, default=1)
+    login.add_argument('--timeout', type=int, default=10)
+    login.set_defaults(func=cmd_login)
     args = parser.parse_args(argv)
     args.func(args)
 
