@@ -99,3 +99,11 @@ def test_a_certificate_without_its_key_stops_the_pre_flight(site):
     assert 'host_base_tls_key_file: missing (host_base_tls_cert_file and host_base_tls_key_file go together' in out, \
         out[-3000:]
     assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
+
+
+def test_acme_without_an_address_stops_the_pre_flight(site):
+    code, out = site(extra={'host_base_tls_acme_directory': 'https://acme-v02.api.letsencrypt.org/directory',
+                            'host_base_tls_names': ['mail.inpp.cd']})
+    assert code != 0
+    assert 'host_base_tls_acme_email: missing (the ACME account needs an address' in out, out[-3000:]
+    assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
