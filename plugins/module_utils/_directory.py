@@ -2619,7 +2619,11 @@ SIP_SECURITY_DEFAULTS = {
     'local_net': [],
     'rtp_start': 10000,
     'rtp_end': 20000,
+    # Asterisk's open-file limit (LimitNOFILE): each call holds about ten descriptors (SIP, RTP,
+    # RTCP, timers), so systemd's default of 1,024 refuses calls near 100 (bench sipload).
+    'max_open_files': 65536,
 }
+MAX_OPEN_FILES_RANGE = (1024, 1048576)
 TLS_TRANSPORT = 'transport-tls'
 BIND_RE = re.compile(r'^(?P<host>[0-9.]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})$')
 
@@ -2699,6 +2703,11 @@ def sip_security_errors(directory: Directory, defaults: t.Any = None) -> list:
     if ports_ok and int(settings['rtp_start']) >= int(settings['rtp_end']):
         errors.append('asterisk_rtp_end: %s must be above asterisk_rtp_start (%s)'
                       % (settings['rtp_end'], settings['rtp_start']))
+    low, high = MAX_OPEN_FILES_RANGE
+    limit = settings['max_open_files']
+    if isinstance(limit, bool) or not str(limit).isdigit() or not low <= int(limit) <= high:
+        errors.append('asterisk_max_open_files: %s must be a whole number from %d to %d'
+                      % (_shown(limit), low, high))
     transports = _transports(settings)
     for user in directory.users:
         errors.extend(_user_sip_errors(user, transports))

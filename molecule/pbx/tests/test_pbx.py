@@ -29,6 +29,21 @@ def test_asterisk_runs_and_pjsip_owns_udp_5060(host, pbx):
     assert 'jean' not in endpoints.lower()
 
 
+def _open_files(host, pid):
+    limits = host.file('/proc/%s/limits' % pid).content_string
+    line = next(line for line in limits.splitlines() if line.startswith('Max open files'))
+    return [int(value) for value in line.split()[3:5]]
+
+
+def test_asterisk_may_hold_many_calls_open_files(host):
+    # The role's drop-in raises systemd's 1,024 open files (about 90 calls, bench sipload) to 65,536.
+    # Read what the running process got; in a container systemd clamps it to its own hard limit.
+    pid = host.check_output('systemctl show -p MainPID --value asterisk')
+    expected = min(65536, _open_files(host, 1)[1])
+    assert expected > 1024
+    assert _open_files(host, pid) == [expected, expected]
+
+
 def test_pjsip_conf_is_private_and_built_from_templates(host):
     conf = host.file('/etc/asterisk/pjsip.conf')
     assert conf.mode == 0o640 and conf.user == 'asterisk'

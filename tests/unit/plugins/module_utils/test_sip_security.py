@@ -72,10 +72,18 @@ def test_each_user_rule_names_its_field(mutate, expected):
     ({'local_net': '172.16.0.0/12'}, 'asterisk_pjsip_local_net: must be a list'),
     ({'rtp_start': 80}, "asterisk_rtp_start: '80' is not a port number (1024-65535)"),
     ({'rtp_start': 20000, 'rtp_end': 10000}, 'asterisk_rtp_end: 10000 must be above asterisk_rtp_start (20000)'),
+    ({'max_open_files': 512}, "asterisk_max_open_files: '512' must be a whole number from 1024 to 1048576"),
+    ({'max_open_files': 'lots'}, "asterisk_max_open_files: 'lots' must be a whole number from 1024 to 1048576"),
+    ({'max_open_files': True}, "asterisk_max_open_files: 'True' must be a whole number"),
 ])
 def test_each_setting_rule_names_its_field(defaults, expected):
     errors = _errors(defaults=defaults)
     assert any(e.startswith(expected) for e in errors), errors
+
+
+@pytest.mark.parametrize('limit', [1024, '65536', 1048576])
+def test_open_file_limits_in_range_pass(limit):
+    assert not [e for e in _errors(defaults={'max_open_files': limit}) if 'max_open_files' in e]
 
 
 def test_no_tls_transport_unless_asked():
