@@ -78,8 +78,8 @@ DEPARTMENTS = [{'name': 'direction', 'context': 'direction'}, {'name': 'formatio
 def run(argv: list, check: bool = True, data: t.Optional[str] = None, timeout: t.Optional[float] = None) -> str:
     proc = subprocess.run(argv, input=data, capture_output=True, text=True, check=False, timeout=timeout)
     if check and proc.returncode != 0:
-        raise RuntimeError('%s failed (rc=%d): %s %s' % (' '.join(argv), proc.returncode, proc.stdout[-2000:],
-                                                          proc.stderr[-2000:]))
+        raise RuntimeError('%s failed (rc=%d): %s %s'
+                           % (' '.join(argv), proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
     return proc.stdout
 
 
@@ -144,7 +144,7 @@ def up(image: str) -> None:
          'sleep', 'infinity'])
     dexec(SIPP, 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq '
                 '--no-install-recommends sip-tester >/dev/null 2>&1')
-    for _ in range(60):
+    for _attempt in range(60):
         if dexec(PBX, 'systemctl is-system-running', check=False).strip() in ('running', 'degraded'):
             return
         time.sleep(2)
@@ -210,7 +210,7 @@ class Bench:
         dexec(PBX, 'cp /root/sipload/%s/pjsip.conf /root/sipload/%s/extensions.conf /etc/asterisk/ && '
                    'chown asterisk:asterisk /etc/asterisk/pjsip.conf && chmod 0640 /etc/asterisk/pjsip.conf && '
                    'systemctl restart asterisk' % (config, config))
-        for _ in range(60):
+        for _attempt in range(60):
             if 'fully booted' in cli('core waitfullybooted').lower() or 'Endpoint:' in cli('pjsip show endpoints'):
                 break
             time.sleep(1)
@@ -287,7 +287,7 @@ class Bench:
                 return 0
 
         def epoch(text: t.Optional[str]) -> float:
-            return float(str(text).split('\t')[-1])
+            return float(str(text).rsplit('\t', maxsplit=1)[-1])
 
         # Achieved setup rate: calls created so far over the time so far, at the last 1-s statistics
         # row before the last call was created (sipp's own clock).
@@ -331,7 +331,8 @@ class Bench:
                         and (result['achieved_rate'] or 0) >= 0.95 * rate)
         print('    rate %4d calls/s x %ds: %s  (achieved %s/s, ok=%d failed=%d %s, PBX CPU %s, sipp CPU %s, '
               'setup %s ms)' % (rate, self.args.rate_seconds, 'PASS' if result['ok'] else 'FAIL',
-                                result['achieved_rate'], result['successful'], result['failed'], result['failures'], result.get('pbx_cpu'), result.get('sipp_cpu'), result.get('setup_ms')), flush=True)
+                                result['achieved_rate'], result['successful'], result['failed'], result['failures'],
+                                result.get('pbx_cpu'), result.get('sipp_cpu'), result.get('setup_ms')), flush=True)
         return result
 
 
@@ -365,7 +366,7 @@ def search(test: t.Callable[[int], dict], steps: t.List[int], refine: int, cap: 
             best = value
         else:
             worst = value
-    for _ in range(refine if worst else 0):
+    for _step in range(refine if worst else 0):
         middle = (best + worst) // 2
         if middle - best < max(2, best // 20):
             break

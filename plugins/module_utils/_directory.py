@@ -1649,8 +1649,8 @@ def webmail_errors(settings: t.Any) -> list:
     if not _is_blank(domain) and not is_domain(domain):
         errors.append('webmail_domain: %s is not a valid domain name' % _shown(domain))
     if settings.get('imap_security') not in WEBMAIL_SECURITY:
-        errors.append('webmail_imap_security: %s is not one of %s' % (_shown(settings.get('imap_security')),
-                                                                     ', '.join(WEBMAIL_SECURITY)))
+        errors.append('webmail_imap_security: %s is not one of %s'
+                      % (_shown(settings.get('imap_security')), ', '.join(WEBMAIL_SECURITY)))
     for key in ('https_port', 'imap_port', 'smtp_port', 'managesieve_port'):
         error = _port_error(settings.get(key))
         if error:

@@ -60,7 +60,7 @@ def test_each_webmail_error_names_its_field(change, expected):
 
 def test_every_problem_at_once_and_non_mapping():
     errors = model.webmail_errors(dict(WEBMAIL, server_name='', imap_security='x', https_port=-1))
-    assert [e.split(':')[0] for e in errors] == ['webmail_server_name', 'webmail_imap_security', 'webmail_https_port']
+    assert [e.split(':', maxsplit=1)[0] for e in errors] == ['webmail_server_name', 'webmail_imap_security', 'webmail_https_port']
     assert model.webmail_errors(None) == ['webmail_errors: the settings must be a mapping']
 
 
