@@ -156,6 +156,30 @@ class Session:
             return False
         return self.wait(found, what, timeout)
 
+    def idle(self, what):
+        """Wait until Roundcube's page script is loaded and not busy.
+
+        rcmail.command() ignores a command while rcmail.busy is set (the message list or a
+        preferences frame still loading), so a click made then is silently lost: every click on a
+        Roundcube command waits for this first."""
+        return self.wait(lambda d: d.execute_script(
+            'return document.readyState === "complete" && !!window.rcmail && !rcmail.busy'),
+            what + ' (page idle)')
+
+    def click_until(self, selector, what, arrived, by='css selector', attempts=3):
+        """Click a command until its page shows (arrived(driver) is true): a click that landed
+        while Roundcube was busy is repeated instead of failing the run."""
+        for attempt in range(1, attempts + 1):
+            self.idle(what)
+            self.visible(selector, what, by=by).click()
+            try:
+                return self.wait(arrived, what + ' opened', timeout=15 if attempt < attempts else 30)
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+                self.steps.append('%s: click %d had no effect, clicking again' % (what, attempt))
+        return None
+
     def shot(self, name):
         path = os.path.join(self.shots, name + '.png')
         self.driver.save_screenshot(path)
@@ -173,6 +197,7 @@ class Session:
         self.visible('#rcmloginpwd', 'password field').send_keys(password)
         self.visible('#rcmloginsubmit', 'login button').click()
         self.visible('#messagelist', 'message list after login')
+        self.idle('message list')
         self.steps.append('logged in as ' + user)
 
     def read(self, subject, body):
@@ -191,7 +216,9 @@ class Session:
         return {'body': text, 'header': header, 'found_body': body in text}
 
     def compose(self, to, subject, body):
-        self.visible('a.compose', 'Compose button').click()
+        self.click_until('a.compose', 'Compose button', lambda d: any(
+            e.is_displayed() for e in d.find_elements('css selector', '#compose_to input')))
+        self.idle('compose form')
         self.visible('#compose_to input', 'recipient input').send_keys(to + ',')
         self.visible('#compose-subject', 'subject field').send_keys(subject)
         editor = self.visible('#composebody', 'message editor')
@@ -209,9 +236,14 @@ class Session:
     def vacation(self, subject, body):
         """Settings > Out of Office (the managesieve plugin's page): reply on, subject and text, Save."""
         from selenium.webdriver.support.ui import Select
-        self.visible('#taskmenu a.settings', 'Settings').click()
-        self.visible("//*[@id='settings-menu']//a[contains(normalize-space(), 'Out of Office')]",
-                     'Out of Office section', by='xpath').click()
+        section = "//*[@id='settings-menu']//a[contains(normalize-space(), 'Out of Office')]"
+
+        def shown(xpath):
+            return lambda d: any(e.is_displayed() for e in d.find_elements('xpath', xpath))
+
+        self.click_until('#taskmenu a.settings', 'Settings', shown(section))
+        self.click_until(section, 'Out of Office section', shown("//*[@id='vacation_status']"), by='xpath')
+        self.idle('Out of Office form')
         Select(self.visible('#vacation_status', 'vacation status')).select_by_value('on')
         field = self.visible('#vacation_subject', 'vacation subject')
         field.clear()
