@@ -7,53 +7,20 @@ The inventory is the lab's group_vars on two hosts that cannot be reached (SSH t
 stop the run with a message naming the field, and the mail host must never be contacted.
 The valid inventory passes the pre-flight and the run then moves on to the mail host,
 which proves the failure above comes from the directory and not from the unreachable hosts.
+The set-up (fixtures site and lab_directory) is in this folder's conftest.py.
 """
 from __future__ import annotations
 
-import json
-import pathlib
 import re
-import shutil
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SITE_HOSTS = {'mail': ['mail-x'], 'pbx': ['pbx-x']}
-
-
-@pytest.fixture(name='inventory')
-def inventory_fixture(tmp_path):
-    shutil.copytree(ROOT / 'inventories' / 'lab' / 'group_vars', tmp_path / 'group_vars')
-    return tmp_path
-
-
-@pytest.fixture(name='site')
-def site_fixture(inventory, run_playbook):
-    """site.yml on the unreachable mail-x and pbx-x: (exit code, output)."""
-    def site(*args, extra=None):
-        if extra:
-            extra_file = inventory / 'extra.json'
-            extra_file.write_text(json.dumps(extra))
-            args += ('-e', '@%s' % extra_file)
-        run = run_playbook('site.yml', SITE_HOSTS, *args, inventory=inventory)
-        return run.returncode, run.stdout + run.stderr
-    return site
-
-
-def _directory(inventory, **changes):
-    """The lab directory with fields of its second user (extension 1002) changed."""
-    import yaml  # pylint: disable=import-outside-toplevel
-
-    directory = yaml.safe_load((inventory / 'group_vars' / 'all' / 'directory.yml').read_text())
-    directory['telecom_users'][1].update(changes)
-    return directory
-
 
 @pytest.mark.parametrize('check_mode', [False, True], ids=['run', 'check'])
-def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, site, check_mode):
+def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(lab_directory, site, check_mode):
     """A weak PIN only matters to the PBX: the mail host passes its checks, and still nothing runs on it."""
     code, out = site(*(['--check', '--diff'] if check_mode else []),
-                     extra=_directory(inventory, voicemail_pin='1234'))
+                     extra=lab_directory(voicemail_pin='1234'))
     assert code != 0, out[-3000:]
     assert 'telecom_users[1].voicemail_pin: is a plain sequence of digits' in out, out[-3000:]
     assert "'1234'" not in out  # the message names the field, never the secret
@@ -63,8 +30,8 @@ def test_a_pbx_error_stops_the_run_before_the_mail_host_is_touched(inventory, si
     assert re.search(r'^pbx-x\s+: .*failed=1', out, re.M), out[-1500:]
 
 
-def test_a_directory_error_is_reported_by_every_host_that_uses_it(inventory, site):
-    code, out = site(extra=_directory(inventory, extension=1002))
+def test_a_directory_error_is_reported_by_every_host_that_uses_it(lab_directory, site):
+    code, out = site(extra=lab_directory(extension=1002))
     assert code != 0
     message = 'telecom_users[1].extension: is the number 1002 in YAML: quote it'
     assert out.count(message) >= 2, out[-3000:]  # the mail host's Postfix and the PBX's Asterisk

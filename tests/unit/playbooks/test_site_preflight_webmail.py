@@ -2,37 +2,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """site.yml's pre-flight checks the webmail role's input on the mail hosts of the webmail group.
 
-Same set-up as test_site_preflight.py: the lab's group_vars on unreachable hosts, so only the
-controller-side checks can run.
+Same set-up as test_site_preflight.py (the fixture site of this folder's conftest.py): the lab's
+group_vars on unreachable hosts, so only the controller-side checks can run.
 """
 from __future__ import annotations
 
-import json
-import pathlib
 import re
-import shutil
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
 HOSTS = {'mail': ['mail-x'], 'pbx': ['pbx-x'], 'webmail': ['mail-x']}
 
 
-@pytest.fixture(name='site')
-def site_fixture(tmp_path, run_playbook):
-    shutil.copytree(ROOT / 'inventories' / 'lab' / 'group_vars', tmp_path / 'group_vars')
-
-    def site(groups, extra):
-        extra_file = tmp_path / 'extra.json'
-        extra_file.write_text(json.dumps(extra))
-        run = run_playbook('site.yml', groups, '--check', '-e', '@%s' % extra_file, inventory=tmp_path)
-        return run.returncode, run.stdout + run.stderr
-    return site
-
-
 def test_a_webmail_error_stops_the_run_before_any_host_changes(site):
-    code, out = site(HOSTS, {'webmail_server_name': 'web mail', 'dovecot_managesieve': False,
-                             'webmail_tls_cert_file': '/etc/ssl/webmail.pem'})
+    code, out = site('--check', groups=HOSTS, extra={'webmail_server_name': 'web mail', 'dovecot_managesieve': False,
+                                                     'webmail_tls_cert_file': '/etc/ssl/webmail.pem'})
     assert code != 0
     assert "webmail_server_name: 'web mail' is not a valid host name" in out, out[-3000:]
     assert 'dovecot_managesieve: must be true on a webmail host' in out, out[-3000:]
@@ -41,7 +25,7 @@ def test_a_webmail_error_stops_the_run_before_any_host_changes(site):
 
 
 def test_the_argument_spec_is_checked_too(site):
-    code, out = site(HOSTS, {'webmail_imap_security': 'tls'})
+    code, out = site('--check', groups=HOSTS, extra={'webmail_imap_security': 'tls'})
     assert code != 0
     assert 'value of webmail_imap_security must be one of: ssl, starttls, got: tls' in out, out[-3000:]
     assert 'PLAY [Mail servers]' not in out, out[-3000:]
@@ -51,7 +35,7 @@ def test_the_argument_spec_is_checked_too(site):
 def test_the_lab_inventory_passes_the_webmail_checks(site, groups):
     # Outside the webmail group, even a bad webmail setting is not checked.
     extra = {} if 'webmail' in groups else {'webmail_imap_security': 'tls'}
-    code, out = site(groups, extra)
+    code, out = site('--check', groups=groups, extra=extra)
     assert code != 0  # the hosts do not exist...
     assert 'PLAY [Mail servers]' in out and 'UNREACHABLE' in out, out[-3000:]  # ...but the pre-flight passed
     assert not re.search(r'^(mail|pbx)-x\s+: .*failed=[1-9]', out, re.M), out[-1500:]

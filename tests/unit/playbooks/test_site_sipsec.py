@@ -2,35 +2,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """SIP security and fail2ban input stops site.yml in its pre-flight, naming the field, before any host changes.
 
-Same set-up as test_site_preflight.py: the lab's group_vars on two hosts that cannot be reached.
+Same set-up as test_site_preflight.py (the fixtures site and lab_directory of this folder's conftest.py):
+the lab's group_vars on two hosts that cannot be reached.
 """
 from __future__ import annotations
 
-import json
-import pathlib
-import shutil
-
 import pytest
-import yaml
-
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SITE_HOSTS = {'mail': ['mail-x'], 'pbx': ['pbx-x']}
-
-
-@pytest.fixture(name='site')
-def site_fixture(tmp_path, run_playbook):
-    shutil.copytree(ROOT / 'inventories' / 'lab' / 'group_vars', tmp_path / 'group_vars')
-    directory = yaml.safe_load((tmp_path / 'group_vars' / 'all' / 'directory.yml').read_text())
-
-    def site(user_changes=None, **extra):
-        if user_changes:
-            extra['telecom_users'] = [dict(u) for u in directory['telecom_users']]
-            extra['telecom_users'][1].update(user_changes)
-        (tmp_path / 'extra.json').write_text(json.dumps(extra))
-        run = run_playbook('site.yml', SITE_HOSTS, '--check', '-e', '@%s' % (tmp_path / 'extra.json'),
-                           inventory=tmp_path)
-        return run.returncode, run.stdout + run.stderr
-    return site
 
 
 @pytest.mark.parametrize('user_changes, extra, message', [
@@ -42,8 +19,10 @@ def site_fixture(tmp_path, run_playbook):
                                                                   'network'),
     (None, {'fail2ban_jails': [{'name': 'asterisk', 'maxretry': 0}]}, "fail2ban_jails[0].maxretry: '0' must be"),
 ])
-def test_bad_security_input_stops_the_pre_flight(site, user_changes, extra, message):
-    code, out = site(user_changes, **extra)
+def test_bad_security_input_stops_the_pre_flight(site, lab_directory, user_changes, extra, message):
+    if user_changes:
+        extra = dict(extra, telecom_users=lab_directory(**user_changes)['telecom_users'])
+    code, out = site('--check', extra=extra)
     assert code != 0
     assert message in out, out[-3000:]
     assert 'PLAY [Mail servers]' not in out and 'UNREACHABLE' not in out, out[-3000:]
