@@ -8,26 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.inpp.telecom.plugins.module_utils import _directory as model
-
-USERS = [
-    {'name': 'Daddy Nzinga', 'login': 'daddy.nzinga', 'extension': '1001', 'sip_secret': 'Secret-1001-x',
-     'voicemail_pin': '4821'},
-    {'name': 'Grace Mbuyi', 'login': 'grace.mbuyi', 'extension': '1002', 'sip_secret': 'Secret-1002-x',
-     'voicemail_pin': '7390'},
-]
-IVR = [{'name': 'standard', 'extension': '500', 'options': {'1': 'queue:accueil'}}]
-CODES = {'agent_codes': {'login': '*45', 'logout': '*46', 'pause': '*47', 'unpause': '*48'}}
-
-
-def errors(queues, defaults=None):
-    defaults = CODES if defaults is None else defaults
-    return model.asterisk_errors(USERS, [], queues, IVR, 'inpp.cd', 'telecom_users', defaults)
-
-
-def load(queues, defaults=None):
-    defaults = CODES if defaults is None else defaults
-    return model.load_call_center(USERS, [], queues, IVR, 'inpp.cd', 'telecom_users', defaults)
-
+from ansible_collections.inpp.telecom.tests.unit.plugins.module_utils.callcenter_input import (
+    CODES, errors, load)
 
 GOOD = {'name': 'accueil', 'strategy': 'rrmemory', 'extension': '600', 'wrapup': 5, 'max_wait': 30,
         'overflow': 'voicemail:1001', 'announce_position': True, 'music_class': 'default',
@@ -79,11 +61,11 @@ def test_bad_field_is_named(change, message):
                                        'unpause)'),
 ])
 def test_bad_agent_codes_are_named(codes, message):
-    assert message in errors([GOOD], {'agent_codes': codes})
+    assert message in errors([GOOD], defaults={'agent_codes': codes})
 
 
 def test_agent_codes_only_matter_with_agents():
-    assert errors([{'name': 'accueil'}], {'agent_codes': {'login': 'x'}}) == []
+    assert errors([{'name': 'accueil'}], defaults={'agent_codes': {'login': 'x'}}) == []
 
 
 def test_bad_own_field_leaves_the_queue_out():

@@ -13,33 +13,17 @@ import yaml
 from ansible.errors import AnsibleFilterError
 from ansible_collections.inpp.telecom.plugins.filter import asterisk as filters
 from ansible_collections.inpp.telecom.plugins.module_utils import _directory as model
+from ansible_collections.inpp.telecom.tests.unit.plugins.module_utils.callcenter_input import (
+    CODES, IVR, USERS, errors, load)
 
-USERS = [
-    {'name': 'Daddy Nzinga', 'login': 'daddy.nzinga', 'extension': '1001', 'sip_secret': 'Secret-1001-x',
-     'voicemail_pin': '4821'},
-    {'name': 'Grace Mbuyi', 'login': 'grace.mbuyi', 'extension': '1002', 'sip_secret': 'Secret-1002-x',
-     'voicemail_pin': '7390'},
-]
-IVR = [{'name': 'standard', 'extension': '500', 'options': {'1': 'queue:accueil'}}]
-CODES = {'agent_codes': {'login': '*45', 'logout': '*46', 'pause': '*47', 'unpause': '*48'}}
 QUEUE = {'name': 'accueil', 'extension': '600', 'agents': ['1001', '1002'],
          'record': {'retention_days': 90, 'announcement': 'custom/enregistrement'}}
 GROUP = {'name': 'secretariat', 'extension': '610', 'members': ['1001', '1002'], 'strategy': 'linear',
          'timeout': 12, 'destination': 'voicemail:1002'}
 
 
-def errors(queues=None, groups=None, defaults=None):
-    return model.asterisk_errors(USERS, [], [QUEUE] if queues is None else queues, IVR, 'inpp.cd', 'telecom_users',
-                                 CODES if defaults is None else defaults, None, groups)
-
-
-def load(queues=None, groups=None):
-    return model.load_call_center(USERS, [], [QUEUE] if queues is None else queues, IVR, 'inpp.cd',
-                                  'telecom_users', CODES, ring_groups=groups)
-
-
 def test_good_input_has_no_error():
-    assert errors(groups=[GROUP, {'name': 'accueil2', 'extension': '611', 'members': ['1001']}]) == []
+    assert errors([QUEUE], groups=[GROUP, {'name': 'accueil2', 'extension': '611', 'members': ['1001']}]) == []
 
 
 # ---- recording
@@ -84,7 +68,7 @@ def test_no_recording(record):
 
 
 def test_recorded_queue_derivations():
-    directory = load()
+    directory = load([QUEUE])
     assert model.recordings(directory) == [{'queue': 'accueil', 'path': '/var/spool/asterisk/recordings/accueil',
                                             'retention_days': 90, 'announcement': 'custom/enregistrement',
                                             'retention_command': model.retention_command(
@@ -112,7 +96,7 @@ def test_recording_without_announcement_plays_nothing():
 
 
 def test_retention_command_is_whole_days_of_minutes():
-    record = model.recordings(load())[0]
+    record = model.recordings(load([QUEUE]))[0]
     assert model.retention_command(record) == ['/usr/bin/find', '/var/spool/asterisk/recordings/accueil', '-type', 'f',
                                                '-name', '*.wav', '-mmin', '+129600', '-delete']
 
@@ -151,7 +135,7 @@ BAD_GROUP = [
 
 @pytest.mark.parametrize('change, message', BAD_GROUP, ids=[str(i) for i in range(len(BAD_GROUP))])
 def test_bad_ring_group_is_named(change, message):
-    found = errors(groups=[dict(GROUP, **change)])
+    found = errors([QUEUE], groups=[dict(GROUP, **change)])
     if change.get('name') == 'bad name':
         assert len(found) == 1 and found[0].startswith('asterisk_ring_groups[0].name: '), found
     else:
@@ -159,13 +143,13 @@ def test_bad_ring_group_is_named(change, message):
 
 
 def test_ring_group_duplicate_name_and_not_a_list():
-    assert errors(groups=[GROUP, dict(GROUP, extension='611')]) == [
+    assert errors([QUEUE], groups=[GROUP, dict(GROUP, extension='611')]) == [
         "asterisk_ring_groups[1].name: duplicate 'secretariat' (already asterisk_ring_groups[0])"]
-    assert errors(groups={'name': 'x'}) == ['asterisk_ring_groups: must be a list, got a mapping']
+    assert errors([QUEUE], groups={'name': 'x'}) == ['asterisk_ring_groups: must be a list, got a mapping']
 
 
 def test_ring_group_dialplan_linear_then_destination():
-    directory = load(groups=[GROUP])
+    directory = load([QUEUE], groups=[GROUP])
     assert model.ring_group_dialplan(directory) == [{'name': 'ringgroup-secretariat', 'exclusive': True, 'options': [
         {'exten': 's,1,Dial(PJSIP/1001,12)'}, {'same': 'n,Dial(PJSIP/1002,12)'},
         {'same': 'n,VoiceMail(1002@default,u)'}, {'same': 'n,Hangup()'}]}]
@@ -175,7 +159,7 @@ def test_ring_group_dialplan_linear_then_destination():
 
 def test_ring_group_dialplan_ringall_by_default():
     group = {'name': 'tous', 'extension': '611', 'members': ['1002', '1001']}
-    sections = model.ring_group_dialplan(load(groups=[group]))
+    sections = model.ring_group_dialplan(load([QUEUE], groups=[group]))
     assert sections[0]['options'] == [{'exten': 's,1,Dial(PJSIP/1002&PJSIP/1001,20)'}, {'same': 'n,Hangup()'}]
 
 
@@ -201,7 +185,7 @@ def test_ring_group_filter():
 ])
 def test_feature_code_equal_to_a_number_is_named(code, also):
     codes = {'agent_codes': dict(CODES['agent_codes'], pause=code)}
-    assert errors(groups=[GROUP], defaults=codes) == ["asterisk_agent_codes.pause: '%s' is also %s" % (code, also)]
+    assert errors([QUEUE], groups=[GROUP], defaults=codes) == ["asterisk_agent_codes.pause: '%s' is also %s" % (code, also)]
 
 
 def test_default_feature_codes_are_checked_too():
