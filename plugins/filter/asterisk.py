@@ -84,12 +84,22 @@ def agent_dialplan(queues: t.Any, defaults: t.Any = None) -> list:
     return model.agent_dialplan(_checked(directory, errors), defaults)
 
 
-def queue_recordings(queues: t.Any) -> list:
-    return model.recordings(_menus(queues=queues))
+def _recorded(queues: t.Any, departments: t.Any) -> model.Directory:
+    """Queues and departments alone (the two places ``record`` is set): their own fields are checked."""
+    directory = _menus(queues=queues)
+    if departments is None:
+        return directory
+    with_departments = model.load_call_center(None, departments, queues)
+    errors = [e for e in with_departments.errors_for('phone') if e.startswith(with_departments.departments_name)]
+    return _checked(with_departments, errors)
 
 
-def recording_dialplan(queues: t.Any) -> list:
-    return model.recording_dialplan(_menus(queues=queues))
+def call_recordings(queues: t.Any, departments: t.Any = None) -> list:
+    return model.recordings(_recorded(queues, departments))
+
+
+def recording_dialplan(queues: t.Any, departments: t.Any = None) -> list:
+    return model.recording_dialplan(_recorded(queues, departments))
 
 
 def ring_group_dialplan(ring_groups: t.Any, defaults: t.Any = None) -> list:
@@ -116,7 +126,7 @@ class FilterModule:
             'queue_dialplan': queue_dialplan,
             'agent_dialplan': agent_dialplan,
             'ivr_contexts': ivr_contexts,
-            'queue_recordings': queue_recordings,
+            'call_recordings': call_recordings,
             'recording_dialplan': recording_dialplan,
             'ring_group_dialplan': ring_group_dialplan,
             'asterisk_errors': asterisk_errors,

@@ -343,8 +343,10 @@ def _load_departments(directory: Directory, departments: t.Any) -> None:
         if not _is_blank(language) and (not isinstance(language, str) or not re.match(r'^[a-z]{2}(_[A-Z]{2})?$', language)):
             errors.append('%s.language: %s is not a language code such as fr or en' % (where, _shown(language)))
             language = None
+        # Recording concerns the PBX only: its errors are phone rules (a mailhub ignores them).
+        record = _record_field(department.get('record'), where, directory.errors['phone'])
         directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where,
-                                      'language': language or None})
+                                      'language': language or None, 'record': record})
 
 
 def _mailbox_field_errors(entry: dict, where: str, hash_key: str, hint: str) -> list:
@@ -650,17 +652,25 @@ def _queue_operations(queue: dict, where: str, errors: list) -> dict:
             overflow = None
     fields['overflow'] = overflow
     fields['record'] = _record_field(queue.get('record'), where, errors)
+    if fields['record'] and queue.get('name') == DEPARTMENT_RECORDINGS:
+        errors.append("%s.name: a recorded queue cannot be named '%s' (the folder of the departments' recordings)"
+                      % (where, DEPARTMENT_RECORDINGS))
+        fields['record'] = None
     return fields
 
 
-# ---- call recording (issue 9): per queue, MixMonitor on the agent's channel once connected
+# ---- call recording: per queue (MixMonitor on the agent's channel once connected) and per
+# department (the same subroutine on the called phone's channel once it answers, Dial's U option)
 
 RECORDINGS_DIR = '/var/spool/asterisk/recordings'
+# A department's recordings go one level down, so no department name can meet a queue's folder;
+# the one queue name that could meet this folder is refused when recorded (_load_queues).
+DEPARTMENT_RECORDINGS = 'departments'
 RECORD_OPTIONS = ('retention_days', 'announcement')
 
 
 def _record_field(record: t.Any, where: str, errors: list) -> t.Optional[dict]:
-    """A queue's ``record``: absent/false (not recorded) or ``{retention_days, announcement?}``."""
+    """A queue's or department's ``record``: absent/false (not recorded) or ``{retention_days, announcement?}``."""
     if record is None or record is False:
         return None
     field = '%s.record' % where
@@ -685,34 +695,42 @@ def _record_field(record: t.Any, where: str, errors: list) -> t.Optional[dict]:
     return {'retention_days': int(days), 'announcement': announcement}
 
 
-def record_context(name: str) -> str:
-    return 'record-queue-%s' % name
+def record_context(name: str, kind: str = 'queue') -> str:
+    return 'record-%s-%s' % (kind, name)
 
 
 def recordings(directory: Directory) -> list:
-    """``[{queue, path, retention_days, announcement, retention_command}]`` of the valid recorded queues, in order."""
-    out = [{'queue': q['name'], 'path': '%s/%s' % (RECORDINGS_DIR, q['name']),
+    """``[{name, kind, path, retention_days, announcement, retention_command}]``: the valid recorded queues
+    (``kind`` queue, folder ``RECORDINGS_DIR/QUEUE``), then the recorded departments (``kind`` department,
+    folder ``RECORDINGS_DIR/departments/DEPARTMENT``), each in input order."""
+    out = [{'name': q['name'], 'kind': 'queue', 'path': '%s/%s' % (RECORDINGS_DIR, q['name']),
             'retention_days': q['record']['retention_days'], 'announcement': q['record']['announcement']}
            for q in directory.queues if q['ok'] and q.get('record')]
+    out.extend({'name': d['name'], 'kind': 'department',
+                'path': '%s/%s/%s' % (RECORDINGS_DIR, DEPARTMENT_RECORDINGS, d['name']),
+                'retention_days': d['record']['retention_days'], 'announcement': d['record']['announcement']}
+               for d in directory.departments if d.get('record'))
     for record in out:
         record['retention_command'] = retention_command(record)
     return out
 
 
 def recording_dialplan(directory: Directory) -> list:
-    """extensions.conf: a ``record-queue-NAME`` subroutine per recorded queue, run by app_queue on the agent's
-    channel once the call is connected (queues.conf ``membergosub``, the same on Asterisk 16 and 22).
+    """extensions.conf: a ``record-KIND-NAME`` subroutine per recorded queue or department, run on the answering
+    channel once the call is connected: by app_queue on the agent's channel (queues.conf ``membergosub``), by
+    Dial on the called phone's channel (its ``U`` option) - the same on Asterisk 16 and 22.
 
-    MixMonitor on the agent's channel hears both parties; ``b`` keeps only the bridged call. The file is
-    ``RECORDINGS_DIR/QUEUE/YYYYMMDD-HHMMSS_QUEUE_CALLER_AGENT.wav``: the caller's number comes from
-    ``RECORD_CALLER``, set (inherited) by the queue context before Queue(), the agent is the endpoint.
+    MixMonitor on the answering channel hears both parties; ``b`` keeps only the bridged call. The file is
+    ``FOLDER/YYYYMMDD-HHMMSS_NAME_CALLER_ANSWERER.wav``: the caller's number comes from ``RECORD_CALLER``,
+    set (inherited) by the queue context before Queue() or by the station before Dial(), the answerer is the
+    endpoint.
     """
     sections = []
     for record in recordings(directory):
-        name = record['queue']
+        name = record['name']
         path = '%s/${STRFTIME(${EPOCH},,%%Y%%m%%d-%%H%%M%%S)}_%s_${RECORD_CALLER}_${CHANNEL(endpoint)}.wav' % (
             record['path'], name)
-        sections.append({'name': record_context(name), 'exclusive': True, 'options': [
+        sections.append({'name': record_context(name, record['kind']), 'exclusive': True, 'options': [
             {'exten': 's,1,Set(RECORDING=%s)' % path},
             {'same': 'n,MixMonitor(${RECORDING},b)'},
             {'same': 'n,Return()'},
@@ -721,7 +739,7 @@ def recording_dialplan(directory: Directory) -> list:
 
 
 def retention_command(record: dict) -> list:
-    """argv deleting the recordings of one queue older than its retention (by modification time)."""
+    """argv deleting the recordings of one queue or department older than its retention (by modification time)."""
     return ['/usr/bin/find', record['path'], '-type', 'f', '-name', '*.wav',
             '-mmin', '+%d' % (record['retention_days'] * 1440), '-delete']
 
@@ -1222,12 +1240,28 @@ def voicemail_sections(boxes: list, general: t.Optional[dict] = None, context: s
 
 # ---- extensions.conf
 
-def _station(ext: str, settings: dict) -> list:
-    return [
-        {'exten': '%s,1,Dial(PJSIP/%s,%s)' % (ext, ext, settings['dial_timeout'])},
+def _station(ext: str, settings: dict, department: t.Optional[dict] = None) -> list:
+    """Dial one phone, then its voicemail. A phone of a recorded department is recorded once it answers
+    (Dial's U option runs the department's recording subroutine on the answering channel)."""
+    record = department.get('record') if department else None
+    if not record:
+        return [
+            {'exten': '%s,1,Dial(PJSIP/%s,%s)' % (ext, ext, settings['dial_timeout'])},
+            {'same': 'n,VoiceMail(%s@%s,u)' % (ext, settings['voicemail_context'])},
+            {'same': 'n,Hangup()'},
+        ]
+    lines = [{'exten': '%s,1,Set(__RECORD_CALLER=${FILTER(0-9,${CALLERID(num)})})' % ext}]
+    if record['announcement']:
+        # Answered first, as a recorded queue does: every phone hears the notice. (Early media would keep
+        # the call unanswered, but not every phone plays it, and a late 180 after a 183 confuses some.)
+        lines.extend([{'same': 'n,Answer()'}, {'same': 'n,Playback(%s)' % record['announcement']}])
+    lines.extend([
+        {'same': 'n,Dial(PJSIP/%s,%s,U(%s))' % (ext, settings['dial_timeout'],
+                                               record_context(department['name'], 'department'))},
         {'same': 'n,VoiceMail(%s@%s,u)' % (ext, settings['voicemail_context'])},
         {'same': 'n,Hangup()'},
-    ]
+    ])
+    return lines
 
 
 def queue_context(name: str) -> str:
@@ -1248,9 +1282,10 @@ def dialplan_contexts(directory: Directory, defaults: t.Any = None) -> list:
     settings = asterisk_settings(defaults)
     internal = settings['internal_context']
     phone_users = _phone_users(directory)
+    departments = {d['name']: d for d in directory.departments}
     options: list = []
     for user in phone_users:
-        options.extend(_station(user['extension'], settings))
+        options.extend(_station(user['extension'], settings, departments.get(user['department'])))
     options.extend([
         {'exten': '%s,1,Answer()' % settings['voicemail_main_extension']},
         {'same': 'n,VoiceMailMain(${CALLERID(num)}@%s)' % settings['voicemail_context']},
@@ -1273,7 +1308,8 @@ def dialplan_contexts(directory: Directory, defaults: t.Any = None) -> list:
     for user in phone_users:
         context = directory.contexts.get(user['department'])
         if context:
-            stations.setdefault(context, []).extend(_station(user['extension'], settings))
+            stations.setdefault(context, []).extend(
+                _station(user['extension'], settings, departments.get(user['department'])))
     seen = {internal}
     for department in directory.departments:
         context = department['context']

@@ -315,3 +315,37 @@ def test_13_cdr_database_and_queue_log_hold_the_calls(host):
     # the agents' feature codes are calls too (*45 jumps to the agent's own login extension)
     assert [c for c in rows if c['src'] == '1001' and c['dcontext'] == 'agent-1001' and c['dst'] == 'login'
             and c['disposition'] == 'ANSWERED'], rows
+
+
+DEPARTMENT_RECORDINGS = '/var/spool/asterisk/recordings/departments/direction'
+
+
+def test_14_recorded_department_phone_leaves_a_recording_after_the_announcement(host, pbx):
+    """1003 calls 1002 (department direction, recorded) directly: one recording of the answered call, the notice
+    played first; none from the queue calls 1002 answered earlier as an agent (those are the queue's)."""
+    assert host.check_output('ls -A %s' % DEPARTMENT_RECORDINGS) == '', 'a queue call was recorded as the department'
+    assert host.file(DEPARTMENT_RECORDINGS).user == 'asterisk' and host.file(DEPARTMENT_RECORDINGS).mode == 0o750
+    start_phone(host, '1002')
+    _sipp_ok(pbx.register('1002', AGENT_PORTS['1002'] + 20, contact_port=AGENT_PORTS['1002']))
+    host.run('rm -f %s' % VERBOSE_LOG)
+    pbx.cli('logger add channel %s verbose(3)' % VERBOSE_LOG)
+    try:
+        _sipp_ok(pbx.call('call_speak', '1003', '1002', 5096, '-d 6000'))
+    finally:
+        pbx.cli('logger remove channel %s' % VERBOSE_LOG)
+    log = host.file(VERBOSE_LOG).content_string
+    played = re.findall(r'Executing \[1002@staff:\d+\] Playback\("PJSIP/1003-[^"]+", "conf-now-recording"\)', log)
+    assert len(played) == 1, log[-3000:]
+    assert re.search(r'Executing \[s@record-department-direction:\d+\] MixMonitor\("PJSIP/1002-', log), log[-3000:]
+    assert pbx.wait_for(lambda: host.check_output('ls -A %s' % DEPARTMENT_RECORDINGS), timeout=10)
+    new = host.check_output('ls -A %s' % DEPARTMENT_RECORDINGS).split()
+    today = host.check_output('date +%Y%m%d')
+    assert len(new) == 1 and re.match(r'^%s-\d{6}_direction_1003_1002\.wav$' % today, new[0]), new
+    path = '%s/%s' % (DEPARTMENT_RECORDINGS, new[0])
+    assert host.file(path).user == 'asterisk'
+    channels, rate, seconds, peak = wav_figures(host, path)
+    assert channels == 1 and rate == 8000 and seconds > 4, (channels, rate, seconds)
+    assert peak > 1000, peak
+    # The same retention timer keeps it 7 days (the queue's 30 days stay its own).
+    unit = host.file('/etc/systemd/system/inpp-recordings-retention.service').content_string
+    assert 'ExecStart=/usr/bin/find %s -type f -name *.wav -mmin +10080 -delete' % DEPARTMENT_RECORDINGS in unit, unit

@@ -62,7 +62,7 @@ def _render(sections, text=''):
 def test_filter_module_exports():
     assert set(FilterModule().filters()) == {
         'pjsip_sections', 'voicemail_boxes', 'voicemail_sections', 'dialplan_contexts', 'queue_sections',
-        'queue_dialplan', 'agent_dialplan', 'ivr_contexts', 'asterisk_errors', 'queue_recordings',
+        'queue_dialplan', 'agent_dialplan', 'ivr_contexts', 'asterisk_errors', 'call_recordings',
         'recording_dialplan', 'ring_group_dialplan'}
 
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, INPP infrastructure team
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Issue 9's rest in the directory model: queue recording, ring groups, feature codes against numbers."""
+"""Issue 9's rest in the directory model: queue and department recording, ring groups, feature codes against
+numbers."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def test_no_recording(record):
 
 def test_recorded_queue_derivations():
     directory = load([QUEUE])
-    assert model.recordings(directory) == [{'queue': 'accueil', 'path': '/var/spool/asterisk/recordings/accueil',
+    assert model.recordings(directory) == [{'name': 'accueil', 'kind': 'queue',
+                                            'path': '/var/spool/asterisk/recordings/accueil',
                                             'retention_days': 90, 'announcement': 'custom/enregistrement',
                                             'retention_command': model.retention_command(
                                                 model.recordings(directory)[0])}]
@@ -102,12 +104,107 @@ def test_retention_command_is_whole_days_of_minutes():
 
 
 def test_recording_filters():
-    assert filters.queue_recordings([QUEUE])[0]['queue'] == 'accueil'
+    assert filters.call_recordings([QUEUE])[0]['name'] == 'accueil'
     assert filters.recording_dialplan([QUEUE])[0]['name'] == 'record-queue-accueil'
     with pytest.raises(AnsibleFilterError, match=r'asterisk_queues\[0\]: invalid'):
-        filters.queue_recordings([dict(QUEUE, record={'retention_days': 0})])
+        filters.call_recordings([dict(QUEUE, record={'retention_days': 0})])
     with pytest.raises(AnsibleFilterError, match=r'asterisk_queues\[0\]: invalid'):
         filters.recording_dialplan([dict(QUEUE, record={'retention_days': 0})])
+
+
+# ---- department recording: the calls a department's phones answer
+
+DEPARTMENTS = [{'name': 'direction', 'record': {'retention_days': 30}},
+               {'name': 'formation', 'context': 'stagiaires'}]
+STAFF = [dict(USERS[0], department='direction'), dict(USERS[1], department='formation')]
+
+
+def _load_departments(departments):
+    return model.load_call_center(STAFF, departments, [QUEUE], IVR, 'inpp.cd', 'telecom_users', CODES)
+
+
+def _stations(directory, context, extension):
+    section = [s for s in model.dialplan_contexts(directory, CODES) if s['name'] == context][0]
+    lines, inside = [], False
+    for option in section['options']:
+        if 'exten' in option:
+            inside = option['exten'].startswith(extension + ',')
+        if inside:
+            lines.append(option)
+    return lines
+
+
+def test_recorded_department_derivations():
+    directory = _load_departments(DEPARTMENTS)
+    assert model.asterisk_errors(STAFF, DEPARTMENTS, [QUEUE], IVR, 'inpp.cd', 'telecom_users', CODES) == []
+    records = model.recordings(directory)
+    assert [(r['kind'], r['name'], r['path'], r['retention_days']) for r in records] == [
+        ('queue', 'accueil', '/var/spool/asterisk/recordings/accueil', 90),
+        ('department', 'direction', '/var/spool/asterisk/recordings/departments/direction', 30)]
+    assert records[1]['retention_command'][:2] == ['/usr/bin/find',
+                                                   '/var/spool/asterisk/recordings/departments/direction']
+    subroutine = model.recording_dialplan(directory)[1]
+    assert subroutine['name'] == 'record-department-direction'
+    assert subroutine['options'][0] == {
+        'exten': 's,1,Set(RECORDING=/var/spool/asterisk/recordings/departments/direction/'
+                 '${STRFTIME(${EPOCH},,%Y%m%d-%H%M%S)}_direction_${RECORD_CALLER}_${CHANNEL(endpoint)}.wav)'}
+    recorded = [
+        {'exten': '1001,1,Set(__RECORD_CALLER=${FILTER(0-9,${CALLERID(num)})})'},
+        {'same': 'n,Dial(PJSIP/1001,20,U(record-department-direction))'},
+        {'same': 'n,VoiceMail(1001@default,u)'},
+        {'same': 'n,Hangup()'},
+    ]
+    # The same station wherever the phone is dialled from: the internal context and its department's.
+    assert _stations(directory, 'internal', '1001') == recorded
+    assert _stations(directory, 'direction', '1001') == recorded
+    # A phone of a department without record is dialled as before.
+    assert _stations(directory, 'stagiaires', '1002') == [
+        {'exten': '1002,1,Dial(PJSIP/1002,20)'}, {'same': 'n,VoiceMail(1002@default,u)'}, {'same': 'n,Hangup()'}]
+
+
+def test_department_announcement_is_played_before_the_phone_rings():
+    departments = [dict(DEPARTMENTS[0], record={'retention_days': 30, 'announcement': 'custom/enregistrement'}),
+                   DEPARTMENTS[1]]
+    lines = _stations(_load_departments(departments), 'internal', '1001')
+    assert lines[1:4] == [{'same': 'n,Answer()'}, {'same': 'n,Playback(custom/enregistrement)'},
+                          {'same': 'n,Dial(PJSIP/1001,20,U(record-department-direction))'}]
+    # Without an announcement the PBX does not answer: the phone does.
+    assert not [line for line in _stations(_load_departments(DEPARTMENTS), 'internal', '1001')
+                if 'Answer' in str(line) or 'Playback' in str(line)]
+
+
+@pytest.mark.parametrize('record, message', BAD_RECORD, ids=[str(i) for i in range(len(BAD_RECORD))])
+def test_bad_department_recording_is_named(record, message):
+    departments = [dict(DEPARTMENTS[0], record=record), DEPARTMENTS[1]]
+    found = model.asterisk_errors(STAFF, departments, [QUEUE], IVR, 'inpp.cd', 'telecom_users', CODES)
+    expected = message.replace('asterisk_queues[0]', 'telecom_departments[0]')
+    if '.announcement:' in message:
+        assert len(found) == 1 and found[0].startswith('telecom_departments[0].record.announcement: '), found
+    else:
+        assert found == [expected]
+    # The dialplan filter refuses it (naming the field) rather than dial the phone unrecorded.
+    with pytest.raises(AnsibleFilterError, match=r'telecom_departments\[0\]\.record'):
+        filters.dialplan_contexts(STAFF, departments, CODES, [QUEUE], IVR)
+    with pytest.raises(AnsibleFilterError, match=r'telecom_departments\[0\]\.record'):
+        filters.call_recordings([QUEUE], departments)
+
+
+def test_a_recorded_queue_cannot_take_the_departments_folder():
+    queue = dict(QUEUE, name='departments')
+    found = model.asterisk_errors(STAFF, DEPARTMENTS, [queue], [], 'inpp.cd', 'telecom_users', CODES)
+    assert "asterisk_queues[0].name: a recorded queue cannot be named 'departments' (the folder of the " \
+           "departments' recordings)" in found, found
+    # Not recorded, the name is free.
+    assert model.asterisk_errors(STAFF, DEPARTMENTS, [dict(queue, record=None)], [], 'inpp.cd', 'telecom_users',
+                                 CODES) == []
+
+
+def test_department_recording_filters():
+    assert [r['name'] for r in filters.call_recordings([QUEUE], DEPARTMENTS)] == ['accueil', 'direction']
+    assert [s['name'] for s in filters.recording_dialplan([QUEUE], DEPARTMENTS)] == [
+        'record-queue-accueil', 'record-department-direction']
+    # Without departments, the queues alone (as before).
+    assert [s['name'] for s in filters.recording_dialplan([QUEUE])] == ['record-queue-accueil']
 
 
 # ---- ring groups
