@@ -1255,9 +1255,9 @@ def _station(ext: str, settings: dict, department: t.Optional[dict] = None) -> l
         # Answered first, as a recorded queue does: every phone hears the notice. (Early media would keep
         # the call unanswered, but not every phone plays it, and a late 180 after a 183 confuses some.)
         lines.extend([{'same': 'n,Answer()'}, {'same': 'n,Playback(%s)' % record['announcement']}])
+    subroutine = record_context(department['name'], 'department')
     lines.extend([
-        {'same': 'n,Dial(PJSIP/%s,%s,U(%s))' % (ext, settings['dial_timeout'],
-                                               record_context(department['name'], 'department'))},
+        {'same': 'n,Dial(PJSIP/%s,%s,U(%s))' % (ext, settings['dial_timeout'], subroutine)},
         {'same': 'n,VoiceMail(%s@%s,u)' % (ext, settings['voicemail_context'])},
         {'same': 'n,Hangup()'},
     ])
