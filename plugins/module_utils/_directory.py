@@ -59,6 +59,7 @@ CONTEXT_RE = re.compile(r'^[A-Za-z0-9_-]{1,79}$')
 OBJECT_NAME_RE = re.compile(r'^[A-Za-z0-9_-]{1,70}$')
 PIN_RE = re.compile(r'^[0-9]{4,12}$')
 IVR_DIGIT_RE = re.compile(r'^[0-9*#]$')
+LANGUAGE_RE = re.compile(r'^[a-z]{2}(_[A-Z]{2})?$')
 QUOTA_RE = re.compile(r'^[0-9]+[KMGT]?$')
 # A sound file name relative to Asterisk's sounds directory, without extension.
 SOUND_RE = re.compile(r'^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$')
@@ -217,6 +218,29 @@ def _is_blank(value: t.Any) -> bool:
     return value is None or value == ''
 
 
+def _is_none(value: t.Any) -> bool:
+    """Absent for fields where an empty string is a value to check (sound and class names)."""
+    return value is None
+
+
+def _language_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not LANGUAGE_RE.match(value):
+        return '%s is not a language code such as fr or en' % _shown(value)
+    return None
+
+
+def _context_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not CONTEXT_RE.match(value):
+        return '%s is not a valid dialplan context name' % _shown(value)
+    return None
+
+
+def _seconds_error(value: t.Any, minimum: int = 0) -> t.Optional[str]:
+    if isinstance(value, bool) or not str(value).isdigit() or int(value) < minimum:
+        return '%s must be a number of seconds%s' % (_shown(value), ' above 0' if minimum else '')
+    return None
+
+
 def _known(value: t.Any, known: t.Container) -> bool:
     """``value in known`` for a reference read from the inventory (which may be a list or a mapping)."""
     return isinstance(value, str) and value in known
@@ -267,13 +291,106 @@ def _entries(value: t.Any, field: str, errors: list) -> t.Iterator[t.Tuple[str, 
             errors.append('%s: must be a mapping, got %s' % (where, _kind(entry)))
 
 
-def _object_name_error(name: t.Any, seen: dict) -> t.Optional[str]:
-    """Departments, queues and menus: a name usable as a section or context, unique among its kind."""
+# ---- the shape of the list inputs: a list of mappings, each identified by a unique key
+# (departments, queues, menus, ring groups, time groups, trunks, sites, numbers). The helpers
+# below hold that shape once, so every loader reports an entry's problems the same way,
+# ``field[i].key: message``, and keeps only what is its own.
+
+# A single-value rule: the message without the field name, or None when the value is fine.
+Check = t.Callable[[t.Any], t.Optional[str]]
+
+
+def _field_error(errors: list, where: str, key: str, error: t.Optional[str]) -> bool:
+    """Report *error*, if any, as ``where.key: error``; True when it did."""
+    if error:
+        errors.append('%s.%s: %s' % (where, key, error))
+    return bool(error)
+
+
+def _optional_field(entry: dict, where: str, key: str, check: Check, errors: list,
+                    absent: t.Callable[[t.Any], bool] = _is_blank) -> t.Any:
+    """The optional *key* of *entry*: its value, or None when *absent* or reported by *check*."""
+    value = entry.get(key)
+    if absent(value) or _field_error(errors, where, key, check(value)):
+        return None
+    return value
+
+
+def _one_of_error(value: t.Any, choices: t.Sequence[str]) -> t.Optional[str]:
+    if value not in choices:
+        return '%s is not one of %s' % (_shown(value), ', '.join(choices))
+    return None
+
+
+def _duplicate_error(value: t.Any, seen: dict) -> t.Optional[str]:
+    """A key given twice; *seen* maps each key met so far to where it was."""
+    if value in seen:
+        return "duplicate '%s' (already %s)" % (value, seen[value])
+    return None
+
+
+def _object_name_syntax_error(name: t.Any) -> t.Optional[str]:
+    """Departments, queues, menus...: a name usable as a section or context."""
     if not isinstance(name, str) or not OBJECT_NAME_RE.match(name):
         return '%s must be letters, digits, _ or -' % _shown(name)
-    if name in seen:
-        return "duplicate '%s' (already %s)" % (name, seen[name])
     return None
+
+
+def _object_name_error(name: t.Any, seen: dict) -> t.Optional[str]:
+    """An object name, unique among its kind."""
+    return _object_name_syntax_error(name) or _duplicate_error(name, seen)
+
+
+def _unique_entries(value: t.Any, field: str, errors: list, key: str = 'name',
+                    key_error: Check = _object_name_syntax_error, missing: t.Optional[str] = None,
+                    skip_invalid: bool = False) -> t.Iterator[t.Tuple[str, dict, int]]:
+    """``(where, entry, before)`` for each mapping of a list of objects identified by *key*.
+
+    Non-mappings are reported (:func:`_entries`); *key* must pass *key_error* and be unique, else
+    ``where.key`` is reported (a blank key as *missing* when given). ``before`` is the error count
+    before the entry's own checks: ``len(errors) == before`` after them says the entry is usable.
+    With *skip_invalid*, an entry whose key failed is not yielded (nothing can refer to it).
+    """
+    seen: dict = {}
+    for where, entry in _entries(value, field, errors):
+        before = len(errors)
+        ident = entry.get(key)
+        if missing is not None and _is_blank(ident):
+            error: t.Optional[str] = missing
+        else:
+            error = key_error(ident) or _duplicate_error(ident, seen)
+        if _field_error(errors, where, key, error):
+            if skip_invalid:
+                continue
+        else:
+            seen[ident] = where
+        yield where, entry, before
+
+
+def _unknown_key_errors(entry: dict, where: str, known: t.Sequence[str], what: str) -> list:
+    """``where.key: not a WHAT option (known...)`` for each key of *entry* not in *known*."""
+    return ['%s.%s: not a %s option (%s)' % (where, key, what, ', '.join(known)) for key in entry if key not in known]
+
+
+def _extension_reference_errors(references: t.Iterable[t.Tuple[str, t.Any]], extensions: t.Container,
+                                unique: bool = True, key: t.Optional[str] = None) -> list:
+    """``(where, extension)`` references to users' extensions (queue members, agents, ring group members):
+    each known and, if *unique*, not repeated. Messages name ``where.key`` (``where`` without *key*);
+    a duplicate points back to the first ``where``."""
+    errors = []
+    seen: dict = {}
+    for where, ext in references:
+        field = '%s.%s' % (where, key) if key else where
+        if not _known(ext, extensions):
+            errors.append('%s: %s is not the extension of any user%s'
+                          % (field, _shown(ext), ' (quote it)' if isinstance(ext, int) else ''))
+            continue
+        error = _duplicate_error(ext, seen) if unique else None
+        if error:
+            errors.append('%s: %s' % (field, error))
+        else:
+            seen[ext] = where
+    return errors
 
 
 # --------------------------------------------------------------------------- the directory
@@ -317,20 +434,11 @@ class Directory:
 
 def _load_departments(directory: Directory, departments: t.Any) -> None:
     errors = directory.errors['common']
-    names: dict = {}
-    for where, department in _entries(departments, directory.departments_name, errors):
-        name = department.get('name')
-        error = 'missing' if _is_blank(name) else _object_name_error(name, names)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-            continue
-        names[name] = where
-        context = department.get('context')
-        if _is_blank(context):
-            context = name
-        elif not isinstance(context, str) or not CONTEXT_RE.match(context):
-            errors.append('%s.context: %s is not a valid dialplan context name' % (where, _shown(context)))
-            context = name
+    # A department without a valid name is left out: users and routes refer to it by name.
+    for where, department, _before in _unique_entries(departments, directory.departments_name, errors,
+                                                      missing='missing', skip_invalid=True):
+        name = department['name']
+        context = _optional_field(department, where, 'context', _context_error, errors) or name
         address = department.get('list')
         if not _is_blank(address):
             if not is_address(address, mailbox=True):
@@ -339,10 +447,7 @@ def _load_departments(directory: Directory, departments: t.Any) -> None:
             elif is_domain(directory.domain) and address.split('@')[1] != directory.domain:
                 errors.append("%s.list: '%s' is not in telecom_domain '%s'" % (where, address, directory.domain))
                 address = None
-        language = department.get('language')
-        if not _is_blank(language) and (not isinstance(language, str) or not re.match(r'^[a-z]{2}(_[A-Z]{2})?$', language)):
-            errors.append('%s.language: %s is not a language code such as fr or en' % (where, _shown(language)))
-            language = None
+        language = _optional_field(department, where, 'language', _language_error, errors)
         # Recording concerns the PBX only: its errors are phone rules (a mailhub ignores them).
         record = _record_field(department.get('record'), where, directory.errors['phone'])
         directory.departments.append({'name': name, 'context': context, 'list': address or None, 'where': where,
@@ -416,9 +521,7 @@ def _load_user(directory: Directory, where: str, user: dict, seen: dict) -> None
         if error:
             common.append('%s.extension: %s' % (where, error))
             extension = None
-        elif extension in seen['extension']:
-            common.append("%s.extension: duplicate '%s' (already %s)" % (where, extension, seen['extension'][extension]))
-        else:
+        elif not _field_error(common, where, 'extension', _duplicate_error(extension, seen['extension'])):
             seen['extension'][extension] = where
     else:
         extension = None
@@ -539,26 +642,22 @@ def asterisk_settings(defaults: t.Any) -> dict:
     return settings
 
 
+def _queue_name_error(name: t.Any) -> t.Optional[str]:
+    error = _object_name_syntax_error(name)
+    if not error and name == 'general':
+        error = "'general' is reserved in queues.conf"
+    return error
+
+
 def _load_queues(directory: Directory, queues: t.Any) -> None:
     errors = directory.errors['phone']
     extensions = {u['extension'] for u in directory.users if u['extension'] is not None}
-    names: dict = {}
-    for where, queue in _entries(queues, 'asterisk_queues', errors):
-        before = len(errors)
+    for where, queue, before in _unique_entries(queues, 'asterisk_queues', errors, key_error=_queue_name_error):
         name = queue.get('name')
-        error = _object_name_error(name, names)
-        if not error and name == 'general':
-            error = "'general' is reserved in queues.conf"
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            names[name] = where
         strategy = queue.get('strategy') or 'ringall'
-        if strategy not in QUEUE_STRATEGIES:
-            errors.append('%s.strategy: %s is not one of %s' % (where, _shown(strategy), ', '.join(QUEUE_STRATEGIES)))
+        _field_error(errors, where, 'strategy', _one_of_error(strategy, QUEUE_STRATEGIES))
         timeout = queue.get('timeout', 15)
-        if isinstance(timeout, bool) or not str(timeout).isdigit():
-            errors.append('%s.timeout: %s must be a number of seconds' % (where, _shown(timeout)))
+        _field_error(errors, where, 'timeout', _seconds_error(timeout))
         members = queue.get('members') or []
         if not isinstance(members, list):
             errors.append('%s.members: must be a list of extensions' % where)
@@ -583,13 +682,13 @@ def _load_queues(directory: Directory, queues: t.Any) -> None:
                                  'timeout': timeout, 'members': members, 'fallback_voicemail': fallback,
                                  'options': options, 'extension': queue.get('extension'),
                                  'ok': len(errors) == before, **operations})
-        for mindex, member in enumerate(members):
-            if not _known(member, extensions):
-                errors.append("%s.members[%d]: %s is not the extension of any user%s"
-                              % (where, mindex, _shown(member), ' (quote it)' if isinstance(member, int) else ''))
+        errors.extend(_extension_reference_errors(
+            (('%s.members[%d]' % (where, index), member) for index, member in enumerate(members)),
+            extensions, unique=False))
         if not _is_blank(fallback) and not _known(fallback, extensions):
             errors.append('%s.fallback_voicemail: %s is not the extension of any user' % (where, _shown(fallback)))
-        _queue_agent_references(operations['agents'], where, extensions, errors)
+        errors.extend(_extension_reference_errors(
+            ((agent['field'], agent['extension']) for agent in operations['agents']), extensions, key='extension'))
 
 
 # ---- call-center operations: agents, overflow, announcements (issue 9)
@@ -600,9 +699,9 @@ MUSIC_CLASS_RE = re.compile(r'^[A-Za-z0-9_-]{1,40}$')
 AGENT_CODES = {'login': '*45', 'logout': '*46', 'pause': '*47', 'unpause': '*48'}
 
 
-def _seconds_error(value: t.Any, minimum: int = 0) -> t.Optional[str]:
-    if isinstance(value, bool) or not str(value).isdigit() or int(value) < minimum:
-        return '%s must be a number of seconds%s' % (_shown(value), ' above 0' if minimum else '')
+def _music_class_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not MUSIC_CLASS_RE.match(value):
+        return '%s is not a musiconhold.conf class name' % _shown(value)
     return None
 
 
@@ -625,11 +724,8 @@ def _queue_operations(queue: dict, where: str, errors: list) -> dict:
     fields: dict = {'agents': agents}
     for key, default, minimum in (('wrapup', 0, 0), ('max_wait', None, 1)):
         value = queue.get(key, default)
-        if value is not None:
-            error = _seconds_error(value, minimum)
-            if error:
-                errors.append('%s.%s: %s' % (where, key, error))
-                value = default
+        if value is not None and _field_error(errors, where, key, _seconds_error(value, minimum)):
+            value = default
         fields[key] = int(value) if value is not None else None
     for key in ('announce_position',):
         value = queue.get(key, False)
@@ -637,11 +733,8 @@ def _queue_operations(queue: dict, where: str, errors: list) -> dict:
             errors.append('%s.%s: %s must be true or false' % (where, key, _shown(value)))
             value = False
         fields[key] = value
-    music = queue.get('music_class')
-    if music is not None and (not isinstance(music, str) or not MUSIC_CLASS_RE.match(music)):
-        errors.append('%s.music_class: %s is not a musiconhold.conf class name' % (where, _shown(music)))
-        music = None
-    fields['music_class'] = music
+    fields['music_class'] = _optional_field(queue, where, 'music_class', _music_class_error, errors,
+                                            absent=_is_none)
     overflow = queue.get('overflow')
     if overflow is not None:
         error = _ivr_target_syntax_error(overflow)
@@ -683,13 +776,8 @@ def _record_field(record: t.Any, where: str, errors: list) -> t.Optional[dict]:
         errors.append('%s.retention_days: missing (how many days recordings are kept)' % field)
     elif isinstance(days, bool) or not isinstance(days, (int, str)) or not str(days).isdigit() or int(days) < 1:
         errors.append('%s.retention_days: %s must be a whole number of days above 0' % (field, _shown(days)))
-    announcement = record.get('announcement')
-    if announcement is not None:
-        error = sound_error(announcement)
-        if error:
-            errors.append('%s.announcement: %s' % (field, error))
-    errors.extend('%s.%s: not a recording option (%s)' % (field, key, ', '.join(RECORD_OPTIONS))
-                  for key in record if key not in RECORD_OPTIONS)
+    announcement = _optional_field(record, field, 'announcement', sound_error, errors, absent=_is_none)
+    errors.extend(_unknown_key_errors(record, field, RECORD_OPTIONS, 'recording'))
     if len(errors) != before:
         return None
     return {'retention_days': int(days), 'announcement': announcement}
@@ -758,50 +846,26 @@ def _load_ring_groups(directory: Directory, groups: t.Any) -> None:
     """``asterisk_ring_groups``: {name, extension, members, strategy ringall|linear, timeout, destination}."""
     errors = directory.errors['phone']
     extensions = {u['extension'] for u in directory.users if u['extension'] is not None}
-    names: dict = {}
-    for where, group in _entries(groups, 'asterisk_ring_groups', errors):
-        before = len(errors)
-        name = group.get('name')
-        error = _object_name_error(name, names)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            names[name] = where
+    for where, group, before in _unique_entries(groups, 'asterisk_ring_groups', errors):
         if _is_blank(group.get('extension')):
             errors.append('%s.extension: missing (a ring group is reached by its number)' % where)
         strategy = group.get('strategy', 'ringall')
-        if strategy not in RING_STRATEGIES:
-            errors.append('%s.strategy: %s is not one of %s' % (where, _shown(strategy), ', '.join(RING_STRATEGIES)))
+        _field_error(errors, where, 'strategy', _one_of_error(strategy, RING_STRATEGIES))
         timeout = group.get('timeout', 20)
-        error = _seconds_error(timeout, 1)
-        if error:
-            errors.append('%s.timeout: %s' % (where, error))
+        _field_error(errors, where, 'timeout', _seconds_error(timeout, 1))
         members = group.get('members')
         if not isinstance(members, list) or not members:
             errors.append('%s.members: must be a list of at least one extension' % where)
             members = []
-        destination = group.get('destination')
-        if destination is not None:
-            error = _ivr_target_syntax_error(destination)
-            if error:
-                errors.append('%s.destination: %s' % (where, error))
-                destination = None
-        errors.extend('%s.%s: not a ring group option (%s)' % (where, key, ', '.join(RING_OPTIONS))
-                      for key in group if key not in RING_OPTIONS)
-        directory.ring_groups.append({'where': where, 'name': name, 'extension': group.get('extension'),
+        destination = _optional_field(group, where, 'destination', _ivr_target_syntax_error, errors,
+                                      absent=_is_none)
+        errors.extend(_unknown_key_errors(group, where, RING_OPTIONS, 'ring group'))
+        directory.ring_groups.append({'where': where, 'name': group.get('name'), 'extension': group.get('extension'),
                                       'members': members, 'strategy': strategy,
                                       'timeout': timeout if len(errors) == before else 20,
                                       'destination': destination, 'ok': len(errors) == before})
-        seen: dict = {}
-        for index, member in enumerate(members):
-            field = '%s.members[%d]' % (where, index)
-            if not _known(member, extensions):
-                errors.append('%s: %s is not the extension of any user%s'
-                              % (field, _shown(member), ' (quote it)' if isinstance(member, int) else ''))
-            elif member in seen:
-                errors.append("%s: duplicate '%s' (already %s)" % (field, member, seen[member]))
-            else:
-                seen[member] = field
+        errors.extend(_extension_reference_errors(
+            (('%s.members[%d]' % (where, index), member) for index, member in enumerate(members)), extensions))
 
 
 def _ring_group_reference_errors(directory: Directory, ivr: t.Any) -> list:
@@ -839,19 +903,6 @@ def ring_group_dialplan(directory: Directory, defaults: t.Any = None) -> list:
         options.append({'same': 'n,Hangup()'})
         sections.append({'name': ring_group_context(group['name']), 'exclusive': True, 'options': options})
     return sections
-
-
-def _queue_agent_references(agents: list, where: str, extensions: set, errors: list) -> None:
-    seen: dict = {}
-    for agent in agents:
-        ext = agent['extension']
-        if not _known(ext, extensions):
-            errors.append('%s.extension: %s is not the extension of any user%s'
-                          % (agent['field'], _shown(ext), ' (quote it)' if isinstance(ext, int) else ''))
-        elif ext in seen:
-            errors.append("%s.extension: duplicate '%s' (already %s)" % (agent['field'], ext, seen[ext]))
-        else:
-            seen[ext] = agent['field']
 
 
 def _overflow_errors(directory: Directory, ivr: t.Any) -> list:
@@ -1000,10 +1051,7 @@ def _ivr_hours_fields(where: str, menu: dict, name: t.Any, errors: list) -> tupl
     for key, present in (('closed_destination', closed), ('closed_message', message)):
         if not _is_blank(present) and _is_blank(hours):
             errors.append('%s.%s: set without hours (a time group)' % (where, key))
-    if not _is_blank(message):
-        error = sound_error(message)
-        if error:
-            errors.append('%s.closed_message: %s' % (where, error))
+    _optional_field(menu, where, 'closed_message', sound_error, errors)
     if not _is_blank(closed):
         error = _ivr_target_syntax_error(closed)
         if not error and closed == 'ivr:%s' % name:
@@ -1024,26 +1072,15 @@ def _load_ivr(directory: Directory, ivr: t.Any) -> None:
     errors = directory.errors['phone']
     menus = ivr if isinstance(ivr, list) else []
     ivr_names = {m['name'] for m in menus if isinstance(m, dict) and isinstance(m.get('name'), str)}
-    seen: dict = {}
-    for where, menu in _entries(ivr, 'asterisk_ivr', errors):
-        before = len(errors)
+    for where, menu, before in _unique_entries(ivr, 'asterisk_ivr', errors):
         name = menu.get('name')
-        error = _object_name_error(name, seen)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            seen[name] = where
+        # The raw values are kept (not the checked ones): a menu with an error is not rendered.
+        _optional_field(menu, where, 'language', _language_error, errors)
         language = menu.get('language')
-        if not _is_blank(language) and (not isinstance(language, str) or not re.match(r'^[a-z]{2}(_[A-Z]{2})?$', language)):
-            errors.append('%s.language: %s is not a language code such as fr or en' % (where, _shown(language)))
+        _optional_field(menu, where, 'greeting', sound_error, errors, absent=_is_none)
         greeting = menu.get('greeting')
-        if greeting is not None:
-            error = sound_error(greeting)
-            if error:
-                errors.append('%s.greeting: %s' % (where, error))
         wait = menu.get('wait', 5)
-        if isinstance(wait, bool) or not str(wait).isdigit():
-            errors.append('%s.wait: %s must be a number of seconds' % (where, _shown(wait)))
+        _field_error(errors, where, 'wait', _seconds_error(wait))
         options = menu.get('options') or {}
         if not isinstance(options, dict) or not options:
             errors.append('%s.options: must map digits to targets' % where)
@@ -1113,9 +1150,9 @@ def _dialable_errors(directory: Directory, settings: dict) -> list:
 def _settings_errors(settings: dict) -> list:
     errors = []
     for key in ('internal_context', 'voicemail_context'):
-        value = settings[key]
-        if not isinstance(value, str) or not CONTEXT_RE.match(value):
-            errors.append('asterisk_%s: %s is not a valid dialplan context name' % (key, _shown(value)))
+        error = _context_error(settings[key])
+        if error:
+            errors.append('asterisk_%s: %s' % (key, error))
     return errors
 
 
@@ -1953,7 +1990,6 @@ MATCH_RE = re.compile(r'^([0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[a-z0-9.-]+)
 NUMBER_RE = re.compile(r'^\+?[0-9]{3,15}$')
 SIP_USER_RE = re.compile(r'^[A-Za-z0-9._+-]{1,64}$')
 CODEC_RE = re.compile(r'^[a-z0-9_]{2,16}$')
-LANGUAGE_RE = re.compile(r'^[a-z]{2}(_[A-Z]{2})?$')
 DATE_RE = re.compile(r'^([0-9]{4})-([0-9]{2})-([0-9]{2})$')
 HOURS_RE = re.compile(r'^([0-9]{1,2}):([0-9]{2})-([0-9]{1,2}):([0-9]{2})$')
 DIAL_PREFIX_RE = re.compile(r'^[0-9]{0,3}$')
@@ -2042,26 +2078,20 @@ def _date_error(value: t.Any) -> t.Optional[str]:
     return None
 
 
+def _timezone_error(value: t.Any) -> t.Optional[str]:
+    if not isinstance(value, str) or not re.match(r'^[A-Za-z0-9_+/-]+$', value):
+        return '%s is not a time zone name such as Africa/Kinshasa' % _shown(value)
+    return None
+
+
 def _load_time_groups(routing: Routing, groups: t.Any, errors: list) -> None:
-    seen: dict = {}
-    for where, group in _entries(groups, 'telecom_time_groups', errors):
-        before = len(errors)
+    for where, group, before in _unique_entries(groups, 'telecom_time_groups', errors):
         name = group.get('name')
-        error = _object_name_error(name, seen)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            seen[name] = where
         periods = []
         for pwhere, period in _entries(group.get('open'), where + '.open', errors):
             days = period.get('days', 'mon-fri')
-            error = _days_error(days)
-            if error:
-                errors.append('%s.days: %s' % (pwhere, error))
-            error = _hours_error(period.get('hours'))
-            if error:
-                errors.append('%s.hours: %s' % (pwhere, error))
-            else:
+            _field_error(errors, pwhere, 'days', _days_error(days))
+            if not _field_error(errors, pwhere, 'hours', _hours_error(period.get('hours'))):
                 periods.append({'days': days, 'hours': period['hours']})
         if not group.get('open'):
             errors.append('%s.open: must list the opening periods ({days, hours})' % where)
@@ -2072,11 +2102,14 @@ def _load_time_groups(routing: Routing, groups: t.Any, errors: list) -> None:
                 errors.append('%s.holidays[%d]: %s' % (where, index, error))
             else:
                 holidays.append(day)
+        _optional_field(group, where, 'timezone', _timezone_error, errors)
         timezone = group.get('timezone')
-        if not _is_blank(timezone) and (not isinstance(timezone, str) or not re.match(r'^[A-Za-z0-9_+/-]+$', timezone)):
-            errors.append('%s.timezone: %s is not a time zone name such as Africa/Kinshasa' % (where, _shown(timezone)))
         routing.time_groups.append({'where': where, 'name': name, 'open': periods, 'holidays': holidays,
                                     'timezone': timezone or '', 'ok': len(errors) == before})
+
+
+def _phone_number_error(value: t.Any) -> t.Optional[str]:
+    return digits_error(value, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
 
 
 def _destination_error(target: t.Any, directory: Directory) -> t.Optional[str]:
@@ -2090,28 +2123,12 @@ def _destination_error(target: t.Any, directory: Directory) -> t.Optional[str]:
     return _ivr_target_reference_error(target, directory, names)
 
 
-def _language_error(value: t.Any) -> t.Optional[str]:
-    if not isinstance(value, str) or not LANGUAGE_RE.match(value):
-        return '%s is not a language code such as fr or en' % _shown(value)
-    return None
-
-
 def _load_numbers(routing: Routing, directory: Directory, numbers: t.Any, errors: list) -> None:
     groups = {g['name']: g for g in routing.time_groups}
-    seen: dict = {}
-    for where, number in _entries(numbers, 'telecom_numbers', errors):
-        before = len(errors)
+    for where, number, before in _unique_entries(numbers, 'telecom_numbers', errors, key='number',
+                                                 key_error=_phone_number_error):
         value = number.get('number')
-        error = digits_error(value, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
-        if error:
-            errors.append('%s.number: %s' % (where, error))
-        elif value in seen:
-            errors.append("%s.number: duplicate '%s' (already %s)" % (where, value, seen[value]))
-        else:
-            seen[value] = where
-        error = _destination_error(number.get('destination'), directory)
-        if error:
-            errors.append('%s.destination: %s' % (where, error))
+        _field_error(errors, where, 'destination', _destination_error(number.get('destination'), directory))
         hours = number.get('hours')
         closed = number.get('closed_destination')
         message = number.get('closed_message')
@@ -2124,19 +2141,10 @@ def _load_numbers(routing: Routing, directory: Directory, numbers: t.Any, errors
         for key, present in (('closed_destination', closed), ('closed_message', message)):
             if not _is_blank(present) and _is_blank(hours):
                 errors.append('%s.%s: set without hours (a time group)' % (where, key))
-        if not _is_blank(closed):
-            error = _destination_error(closed, directory)
-            if error:
-                errors.append('%s.closed_destination: %s' % (where, error))
-        if not _is_blank(message):
-            error = sound_error(message)
-            if error:
-                errors.append('%s.closed_message: %s' % (where, error))
+        _optional_field(number, where, 'closed_destination', lambda v: _destination_error(v, directory), errors)
+        _optional_field(number, where, 'closed_message', sound_error, errors)
+        _optional_field(number, where, 'language', _language_error, errors)
         language = number.get('language')
-        if not _is_blank(language):
-            error = _language_error(language)
-            if error:
-                errors.append('%s.language: %s' % (where, error))
         routing.numbers.append({'where': where, 'number': value, 'destination': number.get('destination'),
                                 'hours': hours or None, 'closed_destination': closed or None,
                                 'closed_message': message or None, 'language': language or None,
@@ -2144,24 +2152,15 @@ def _load_numbers(routing: Routing, directory: Directory, numbers: t.Any, errors
 
 
 def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
-    seen: dict = {}
-    for where, trunk in _entries(trunks, 'telecom_trunks', errors):
-        before = len(errors)
+    for where, trunk, before in _unique_entries(trunks, 'telecom_trunks', errors):
         name = trunk.get('name')
-        error = _object_name_error(name, seen)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            seen[name] = where
         host = trunk.get('host')
         if _is_blank(host):
             errors.append('%s.host: missing (the provider\'s SIP server, host or host:port)' % where)
         elif not isinstance(host, str) or not TRUNK_HOST_RE.match(host):
             errors.append('%s.host: %s is not host or host:port' % (where, _shown(host)))
         register = trunk.get('register', True)
-        error = _flag_error(register)
-        if error:
-            errors.append('%s.register: %s' % (where, error))
+        _field_error(errors, where, 'register', _flag_error(register))
         username, secret = trunk.get('username'), trunk.get('secret')
         if register is True:
             for key, value in (('username', username), ('secret', secret)):
@@ -2180,11 +2179,8 @@ def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
                            'an address, a network (a.b.c.d/nn) or a host name')
         codecs = _text_list(trunk.get('codecs', ['alaw', 'ulaw']), where + '.codecs', errors, CODEC_RE,
                             'a codec name')
+        _optional_field(trunk, where, 'callerid', _phone_number_error, errors)
         callerid = trunk.get('callerid')
-        if not _is_blank(callerid):
-            error = digits_error(callerid, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
-            if error:
-                errors.append('%s.callerid: %s' % (where, error))
         routing.trunks.append({'where': where, 'name': name, 'host': host, 'register': register is True,
                                'username': username or None, 'secret': secret or None, 'match': match,
                                'codecs': codecs, 'callerid': callerid or None, 'ok': len(errors) == before})
@@ -2199,15 +2195,8 @@ def _range_of(value: t.Any) -> t.Optional[t.Tuple[str, str]]:
 
 def _load_sites(routing: Routing, directory: Directory, sites: t.Any, site: t.Any, secret: t.Any,
                 errors: list) -> None:
-    seen: dict = {}
-    for where, entry in _entries(sites, 'telecom_sites', errors):
-        before = len(errors)
+    for where, entry, before in _unique_entries(sites, 'telecom_sites', errors):
         name = entry.get('name')
-        error = _object_name_error(name, seen)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
-        else:
-            seen[name] = where
         host = entry.get('host')
         if _is_blank(host):
             errors.append("%s.host: missing (the site's PBX, host or host:port)" % where)
@@ -2217,11 +2206,8 @@ def _load_sites(routing: Routing, directory: Directory, sites: t.Any, site: t.An
         if extensions is None:
             errors.append('%s.extensions: %s must be a range FIRST-LAST of extensions with as many digits '
                           '(for example 1000-1999)' % (where, _shown(entry.get('extensions'))))
+        _optional_field(entry, where, 'number', _phone_number_error, errors)
         number = entry.get('number')
-        if not _is_blank(number):
-            error = digits_error(number, NUMBER_RE, 'a phone number (3 to 15 digits, + allowed first)')
-            if error:
-                errors.append('%s.number: %s' % (where, error))
         for other in routing.sites:
             if extensions and other['extensions'] and len(other['extensions'][0]) == len(extensions[0]) \
                     and int(extensions[0]) <= int(other['extensions'][1]) \
@@ -2281,9 +2267,7 @@ def _load_outbound(routing: Routing, directory: Directory, outbound: t.Any, depa
     elif not _known(trunk, names):
         errors.append('%s.trunk: %s is not one of telecom_trunks' % (field, _shown(trunk)))
         ok = False
-    if settings['default_class'] not in CALL_CLASSES:
-        errors.append('%s.default_class: %s is not one of %s'
-                      % (field, _shown(settings['default_class']), ', '.join(CALL_CLASSES)))
+    if _field_error(errors, field, 'default_class', _one_of_error(settings['default_class'], CALL_CLASSES)):
         settings['default_class'] = 'internal'
     emergency = _text_list(settings['emergency'], field + '.emergency', errors, re.compile(r'^[0-9]{2,6}$'),
                            'an emergency number (2 to 6 digits, quoted)')
