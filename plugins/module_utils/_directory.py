@@ -316,6 +316,19 @@ def _optional_field(entry: dict, where: str, key: str, check: Check, errors: lis
     return value
 
 
+def _required_error(value: t.Any, check: Check, missing: str = 'missing') -> t.Optional[str]:
+    """A field that must be given: *missing* when blank, else what *check* says."""
+    return missing if _is_blank(value) else check(value)
+
+
+def _unpaired(first: t.Tuple[str, t.Any], second: t.Tuple[str, t.Any]) -> t.Optional[str]:
+    """Of two ``(name, value)`` that go together (certificate and key, user and secret), the name of
+    the blank one when the other is given; None when both or neither are."""
+    if _is_blank(first[1]) == _is_blank(second[1]):
+        return None
+    return first[0] if _is_blank(first[1]) else second[0]
+
+
 def _one_of_error(value: t.Any, choices: t.Sequence[str]) -> t.Optional[str]:
     if value not in choices:
         return '%s is not one of %s' % (_shown(value), ', '.join(choices))
@@ -457,18 +470,10 @@ def _load_departments(directory: Directory, departments: t.Any) -> None:
 def _mailbox_field_errors(entry: dict, where: str, hash_key: str, hint: str) -> list:
     """The fields of a mailbox (password hash, quota, vacation), for a directory user and a
     ``dovecot_users`` entry alike."""
-    errors = []
-    password_hash = entry.get(hash_key)
-    if _is_blank(password_hash):
-        errors.append('%s.%s: missing (a mailbox needs a password hash; %s)' % (where, hash_key, hint))
-    else:
-        error = hash_error(password_hash)
-        if error:
-            errors.append('%s.%s: %s' % (where, hash_key, error))
-    if not _is_blank(entry.get('quota')):
-        error = quota_error(entry['quota'])
-        if error:
-            errors.append('%s.quota: %s' % (where, error))
+    errors: list = []
+    _field_error(errors, where, hash_key, _required_error(
+        entry.get(hash_key), hash_error, 'missing (a mailbox needs a password hash; %s)' % hint))
+    _optional_field(entry, where, 'quota', quota_error, errors)
     if entry.get('vacation') is not None:
         errors.extend(vacation_errors(entry['vacation'], '%s.vacation' % where))
     return errors
@@ -494,13 +499,7 @@ def _identity_errors(user: dict, where: str, seen_logins: dict) -> list:
         elif not MAILBOX_LOCAL_RE.match(login):
             errors.append('%s.login: %s is not a valid mailbox name (lowercase letters, digits, . _ -)'
                           % (where, _shown(login)))
-    name = user.get('name')
-    if _is_blank(name):
-        errors.append('%s.name: missing' % where)
-    else:
-        error = text_error(name)
-        if error:
-            errors.append('%s.name: %s' % (where, error))
+    _field_error(errors, where, 'name', _required_error(user.get('name'), text_error))
     return errors
 
 
@@ -1590,6 +1589,12 @@ def postfix_errors(settings: t.Any, directory: t.Any = None) -> list:
     return errors
 
 
+def _address_error(value: t.Any) -> t.Optional[str]:
+    if not is_address(value):
+        return '%s is not a valid mail address' % _shown(value)
+    return None
+
+
 def certificate_errors(settings: dict) -> list:
     """The host's certificate (inpp.telecom.host_base): supplied, from an ACME CA, or self-signed.
 
@@ -1602,8 +1607,8 @@ def certificate_errors(settings: dict) -> list:
     """
     cert, key = settings.get('tls_cert_file'), settings.get('tls_key_file')
     errors = []
-    if _is_blank(cert) != _is_blank(key):
-        missing = 'host_base_tls_key_file' if _is_blank(key) else 'host_base_tls_cert_file'
+    missing = _unpaired(('host_base_tls_cert_file', cert), ('host_base_tls_key_file', key))
+    if missing:
         errors.append('%s: missing (host_base_tls_cert_file and host_base_tls_key_file go together, or neither '
                       'for a self-signed certificate)' % missing)
     directory = settings.get('tls_acme_directory')
@@ -1615,12 +1620,10 @@ def certificate_errors(settings: dict) -> list:
     if not _is_blank(cert) or not _is_blank(key):
         errors.append('host_base_tls_acme_directory: set together with a supplied certificate '
                       '(host_base_tls_cert_file/host_base_tls_key_file); keep one of the two')
-    email = settings.get('tls_acme_email')
-    if _is_blank(email):
-        errors.append('host_base_tls_acme_email: missing (the ACME account needs an address, '
-                      'host_base_tls_acme_directory is set)')
-    elif not is_address(email):
-        errors.append('host_base_tls_acme_email: %s is not a valid mail address' % _shown(email))
+    error = _required_error(settings.get('tls_acme_email'), _address_error,
+                            'missing (the ACME account needs an address, host_base_tls_acme_directory is set)')
+    if error:
+        errors.append('host_base_tls_acme_email: %s' % error)
     ca_file = settings.get('tls_acme_ca_file')
     if not _is_blank(ca_file) and not (isinstance(ca_file, str) and ca_file.startswith('/')):
         errors.append('host_base_tls_acme_ca_file: %s is not an absolute path' % _shown(ca_file))
@@ -1647,10 +1650,7 @@ def _dovecot_user_errors(where: str, user: dict, domains: list, seen: dict) -> l
         errors.append("%s.address: duplicate mailbox '%s' (already %s)" % (where, address, seen[address]))
     else:
         seen[address] = where
-    if not _is_blank(user.get('name')):
-        error = text_error(user['name'])
-        if error:
-            errors.append('%s.name: %s' % (where, error))
+    _optional_field(user, where, 'name', text_error, errors)
     errors.extend(_mailbox_field_errors(user, where, 'password_hash', 'clear-text passwords are refused'))
     return errors
 
@@ -1697,6 +1697,12 @@ WEBMAIL_PLUGIN_RE = re.compile(r'^[a-z0-9_]{1,64}$')
 WEBMAIL_SECURITY = ('ssl', 'starttls')
 
 
+def _hostname_error(value: t.Any) -> t.Optional[str]:
+    if not is_hostname(value):
+        return '%s is not a valid host name' % _shown(value)
+    return None
+
+
 def webmail_errors(settings: t.Any) -> list:
     """Every problem of the webmail role's input; [] when valid.
 
@@ -1714,24 +1720,23 @@ def webmail_errors(settings: t.Any) -> list:
         value = settings.get(key)
         if key == 'managesieve_host' and settings.get('managesieve') is not True:
             continue
-        if _is_blank(value):
-            errors.append('webmail_%s: missing' % key)
-        elif not is_hostname(value):
-            errors.append('webmail_%s: %s is not a valid host name' % (key, _shown(value)))
+        error = _required_error(value, _hostname_error)
+        if error:
+            errors.append('webmail_%s: %s' % (key, error))
     domain = settings.get('domain')
     if not _is_blank(domain) and not is_domain(domain):
         errors.append('webmail_domain: %s is not a valid domain name' % _shown(domain))
-    if settings.get('imap_security') not in WEBMAIL_SECURITY:
-        errors.append('webmail_imap_security: %s is not one of %s'
-                      % (_shown(settings.get('imap_security')), ', '.join(WEBMAIL_SECURITY)))
+    error = _one_of_error(settings.get('imap_security'), WEBMAIL_SECURITY)
+    if error:
+        errors.append('webmail_imap_security: %s' % error)
     for key in ('https_port', 'imap_port', 'smtp_port', 'managesieve_port'):
         error = _port_error(settings.get(key))
         if error:
             errors.append('webmail_%s: %s' % (key, error))
     # Both blank: the host's certificate (inpp.telecom.host_base). Otherwise a pair of absolute paths.
     cert, key = settings.get('tls_cert_file'), settings.get('tls_key_file')
-    if _is_blank(cert) != _is_blank(key):
-        missing = 'webmail_tls_key_file' if _is_blank(key) else 'webmail_tls_cert_file'
+    missing = _unpaired(('webmail_tls_cert_file', cert), ('webmail_tls_key_file', key))
+    if missing:
         errors.append('%s: missing (webmail_tls_cert_file and webmail_tls_key_file go together, or neither for '
                       "the host's certificate)" % missing)
     for name, value in (('tls_cert_file', cert), ('tls_key_file', key)):
@@ -2155,10 +2160,9 @@ def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
     for where, trunk, before in _unique_entries(trunks, 'telecom_trunks', errors):
         name = trunk.get('name')
         host = trunk.get('host')
-        if _is_blank(host):
-            errors.append('%s.host: missing (the provider\'s SIP server, host or host:port)' % where)
-        elif not isinstance(host, str) or not TRUNK_HOST_RE.match(host):
-            errors.append('%s.host: %s is not host or host:port' % (where, _shown(host)))
+        _field_error(errors, where, 'host', _required_error(
+            host, lambda v: _host_port_error(v, 'host or host:port'),
+            "missing (the provider's SIP server, host or host:port)"))
         register = trunk.get('register', True)
         _field_error(errors, where, 'register', _flag_error(register))
         username, secret = trunk.get('username'), trunk.get('secret')
@@ -2171,9 +2175,9 @@ def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
             errors.append('%s.username: %s is not a SIP user name' % (where, _shown(username)))
         if not _is_blank(secret) and (not isinstance(secret, str) or SIP_SECRET_FORBIDDEN_RE.search(secret)):
             errors.append('%s.secret: must be text without spaces or ;' % where)
-        if _is_blank(username) != _is_blank(secret):
-            errors.append('%s.%s: missing (username and secret go together)'
-                          % (where, 'secret' if _is_blank(secret) else 'username'))
+        unpaired = _unpaired(('username', username), ('secret', secret))
+        if unpaired:
+            errors.append('%s.%s: missing (username and secret go together)' % (where, unpaired))
         default_match = [host.split(':')[0]] if isinstance(host, str) and host else []
         match = _text_list(trunk.get('match', default_match), where + '.match', errors, MATCH_RE,
                            'an address, a network (a.b.c.d/nn) or a host name')
@@ -2184,6 +2188,12 @@ def _load_trunks(routing: Routing, trunks: t.Any, errors: list) -> None:
         routing.trunks.append({'where': where, 'name': name, 'host': host, 'register': register is True,
                                'username': username or None, 'secret': secret or None, 'match': match,
                                'codecs': codecs, 'callerid': callerid or None, 'ok': len(errors) == before})
+
+
+def _host_port_error(value: t.Any, what: str) -> t.Optional[str]:
+    if not isinstance(value, str) or not TRUNK_HOST_RE.match(value):
+        return '%s is not %s' % (_shown(value), what)
+    return None
 
 
 def _range_of(value: t.Any) -> t.Optional[t.Tuple[str, str]]:
@@ -2198,10 +2208,9 @@ def _load_sites(routing: Routing, directory: Directory, sites: t.Any, site: t.An
     for where, entry, before in _unique_entries(sites, 'telecom_sites', errors):
         name = entry.get('name')
         host = entry.get('host')
-        if _is_blank(host):
-            errors.append("%s.host: missing (the site's PBX, host or host:port)" % where)
-        elif not isinstance(host, str) or not TRUNK_HOST_RE.match(host):
-            errors.append('%s.host: %s is not the PBX\'s host or host:port' % (where, _shown(host)))
+        _field_error(errors, where, 'host', _required_error(
+            host, lambda v: _host_port_error(v, "the PBX's host or host:port"),
+            "missing (the site's PBX, host or host:port)"))
         extensions = _range_of(entry.get('extensions'))
         if extensions is None:
             errors.append('%s.extensions: %s must be a range FIRST-LAST of extensions with as many digits '
@@ -2874,8 +2883,7 @@ def fail2ban_errors(settings: t.Any) -> list:
                 if error:
                     errors.append('%s.%s: %s' % (where, key, error))
         backend = jail.get('backend', (predefined.get(name) or {}).get('backend', 'auto'))
-        if backend not in JAIL_BACKENDS:
-            errors.append('%s.backend: %s is not one of %s' % (where, _shown(backend), ', '.join(JAIL_BACKENDS)))
+        _field_error(errors, where, 'backend', _one_of_error(backend, JAIL_BACKENDS))
         for key in ('filter', 'port', 'protocol', 'logpath', 'journalmatch'):
             if key in jail:
                 error = text_error(jail[key]) if isinstance(jail[key], str) else 'must be text'
