@@ -2129,7 +2129,8 @@ def _destination_error(target: t.Any, directory: Directory) -> t.Optional[str]:
 
 
 def _load_numbers(routing: Routing, directory: Directory, numbers: t.Any, errors: list) -> None:
-    groups = {g['name']: g for g in routing.time_groups}
+    # Only text names can be referred to (a list as a name is reported by its loader, and is unhashable).
+    groups = {g['name'] for g in routing.time_groups if isinstance(g['name'], str)}
     for where, number, before in _unique_entries(numbers, 'telecom_numbers', errors, key='number',
                                                  key_error=_phone_number_error):
         value = number.get('number')

@@ -400,3 +400,10 @@ def test_each_site_serves_the_users_of_its_range():
     assert model.site_users(users, [], '') == users
     assert model.site_users(users, ROUTING['sites'], 'bandundu') == users
     assert model.site_users(None, ROUTING['sites'], 'matadi') == []
+
+
+def test_time_group_name_that_is_no_text_is_reported_not_raised():
+    """A time group named by a list (unhashable) once made the numbers' check raise TypeError."""
+    routing = _mutated(lambda r: r['time_groups'].append({'name': ['x'], 'open': [{'hours': '08:00-12:00'}]}))
+    errors = _errors(routing)
+    assert "telecom_time_groups[1].name: '['x']' must be letters, digits, _ or -" in errors
