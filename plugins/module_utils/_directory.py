@@ -1028,7 +1028,8 @@ def _ivr_target_syntax_error(target: t.Any) -> t.Optional[str]:
 
 def _ivr_target_reference_error(target: str, directory: Directory, ivr_names: set) -> t.Optional[str]:
     kind, _sep, value = target.partition(':')
-    if kind == 'queue' and value not in {q['name'] for q in directory.queues}:
+    # Names that are no text (already reported) can neither be referred to nor hashed.
+    if kind == 'queue' and value not in {q['name'] for q in directory.queues if isinstance(q['name'], str)}:
         return "unknown queue '%s'" % value
     if kind == 'ext' and value not in {u['extension'] for u in directory.users if u['extension']}:
         return "unknown extension '%s'" % value
@@ -2269,7 +2270,7 @@ def _load_outbound(routing: Routing, directory: Directory, outbound: t.Any, depa
         errors.append('%s.prefix: %s must be 0 to 3 digits, quoted' % (field, _shown(prefix)))
         ok = False
     trunk = settings['trunk']
-    names = {tr['name'] for tr in routing.trunks}
+    names = {tr['name'] for tr in routing.trunks if isinstance(tr['name'], str)}
     if _is_blank(trunk):
         if routing.trunks:
             errors.append('%s.trunk: missing (the trunk of outside calls, one of telecom_trunks)' % field)

@@ -407,3 +407,16 @@ def test_time_group_name_that_is_no_text_is_reported_not_raised():
     routing = _mutated(lambda r: r['time_groups'].append({'name': ['x'], 'open': [{'hours': '08:00-12:00'}]}))
     errors = _errors(routing)
     assert "telecom_time_groups[1].name: '['x']' must be letters, digits, _ or -" in errors
+
+
+def test_trunk_name_that_is_no_text_is_reported_not_raised():
+    """A trunk named by a list once made the outbound check raise TypeError (unhashable)."""
+    routing = _mutated(lambda r: r['trunks'].append({'name': ['x'], 'host': 'sip.other.example', 'register': False}))
+    assert "telecom_trunks[1].name: '['x']' must be letters, digits, _ or -" in _errors(routing)
+
+
+def test_queue_name_that_is_no_text_is_reported_not_raised():
+    """A queue named by a mapping once made every queue:NAME reference check raise TypeError."""
+    errors = model.asterisk_errors(USERS, DEPARTMENTS, QUEUES + [{'name': {'a': 1}, 'members': ['1001']}], IVR,
+                                   'inpp.cd', routing=ROUTING)
+    assert "asterisk_queues[1].name: '{'a': 1}' must be letters, digits, _ or -" in errors
