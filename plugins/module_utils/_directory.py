@@ -349,11 +349,6 @@ def _object_name_syntax_error(name: t.Any) -> t.Optional[str]:
     return None
 
 
-def _object_name_error(name: t.Any, seen: dict) -> t.Optional[str]:
-    """An object name, unique among its kind."""
-    return _object_name_syntax_error(name) or _duplicate_error(name, seen)
-
-
 def _unique_entries(value: t.Any, field: str, errors: list, key: str = 'name',
                     key_error: Check = _object_name_syntax_error, missing: t.Optional[str] = None,
                     skip_invalid: bool = False) -> t.Iterator[t.Tuple[str, dict, int]]:
