@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import BUILD, ansible_env, ensure_link, machine, run_json_playbook, span
+from benchlib import BUILD, ansible_env, end_report, ensure_link, machine, run_json_playbook, span
 
 OPTIONS_PER_USER = 14
 
@@ -225,11 +225,7 @@ def main() -> int:
                   '%.0fx / %.0fx faster'
                   % (count, est['first_s'], est['rerun_s'], ours['first_s'], ours['rerun_s'],
                      est['first_s'] / ours['first_s'], est['rerun_s'] / ours['rerun_s']))
-    report['machine_end'] = {'loadavg': os.getloadavg()}
-    print(json.dumps(report['machine'], indent=1), 'load at end:', report['machine_end']['loadavg'])
-    if args.json:
-        with open(args.json, 'w', encoding='utf-8') as handle:
-            json.dump(report, handle, indent=1, default=str)
+    end_report(report, args.json)
     return 0
 
 

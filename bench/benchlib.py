@@ -98,3 +98,58 @@ def task_durations(report: dict) -> t.List[t.Tuple[str, str, float]]:
         for task in play['tasks']:
             out.append((play['play']['name'], task['task']['name'], span(task['task']['duration'])))
     return out
+
+
+def search(probe: t.Callable[[int], dict], steps: t.List[int], refine: int, cap: int) -> dict:
+    """The largest value *probe* passes: try *steps* in order (none above *cap*) until one fails, then
+    bisect between the last pass and that failure *refine* times (stopping when the gap is under 5 %
+    of the pass, or 2); when the first step fails, halve it until one passes.
+
+    *probe(value)* returns a dict whose 'ok' says whether the value passed; every dict it returned is
+    in 'steps', in the order tried. 'max' is 0 when nothing passed, 'first_failure' None when
+    nothing failed.
+    """
+    tried: list = []
+    best, worst = 0, None
+
+    def attempt(value: int) -> bool:
+        nonlocal best, worst
+        result = probe(value)
+        tried.append(result)
+        if result['ok']:
+            best = value
+        else:
+            worst = value
+        return result['ok']
+
+    for value in steps:
+        if value > cap or not attempt(value):
+            break
+    while worst and not best and worst > 1:  # the first step failed: halve until one passes
+        attempt(worst // 2)
+    for _step in range(refine if worst else 0):
+        middle = (best + worst) // 2
+        if middle - best < max(2, best // 20):
+            break
+        attempt(middle)
+    return {'max': best, 'first_failure': worst, 'steps': tried}
+
+
+def doubling(start: int, cap: int) -> list:
+    """*start*, twice *start*, ... up to *cap*."""
+    out, value = [], start
+    while value <= cap:
+        out.append(value)
+        value *= 2
+    return out
+
+
+def end_report(report: dict, path: t.Optional[str], show_machine: bool = True) -> None:
+    """Close a benchmark's report: the load at the end in 'machine_end', the machine and that load
+    printed (unless *show_machine* is false), the whole report written as JSON to *path* when given."""
+    report['machine_end'] = {'loadavg': os.getloadavg()}
+    if show_machine:
+        print(json.dumps(report['machine'], indent=1), 'load at end:', report['machine_end']['loadavg'])
+    if path:
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(report, handle, indent=1, default=str)

@@ -23,7 +23,6 @@ Usage: bench/run.sh reprovision [--lock FILE] [--top 10] [--json out.json]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import time
 
 import yaml
 
-from benchlib import ROOT, ensure_link, machine, run_json_playbook
+from benchlib import ROOT, end_report, ensure_link, machine, run_json_playbook
 from site_rerun_bench import locked, summarize
 
 LAB = str(ROOT / 'inventories' / 'lab')
@@ -74,11 +73,7 @@ def main() -> int:
         report['site_again'] = timed('site again', limit + [str(PLAYBOOKS / 'site.yml')], args.top)
     report['bare_to_restored_s'] = round(report['site']['wall_s'] + report['restore']['wall_s'], 1)
     print('bare host to restored service (site.yml + restore.yml): %.1fs' % report['bare_to_restored_s'])
-    report['machine_end'] = {'loadavg': os.getloadavg()}
-    print(json.dumps(report['machine'], indent=1), 'load at end:', report['machine_end']['loadavg'])
-    if args.json:
-        with open(args.json, 'w', encoding='utf-8') as handle:
-            json.dump(report, handle, indent=1, default=str)
+    end_report(report, args.json)
     if any(report['site_again']['changed'].values()):
         print('the second site.yml changed something: see "site_again"', file=sys.stderr)
         return 1

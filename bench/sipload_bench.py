@@ -59,7 +59,7 @@ import typing as t
 
 import yaml
 
-from benchlib import ROOT, ensure_link, machine, run_json_playbook
+from benchlib import ROOT, doubling, end_report, ensure_link, machine, run_json_playbook, search
 from site_rerun_bench import is_weak_pin, locked
 
 HERE = ROOT / 'bench' / 'sipload'
@@ -345,48 +345,6 @@ def duration_ms(text: t.Optional[str]) -> t.Optional[float]:
     return round(((hours * 60 + minutes) * 60 + seconds) * 1000 + micro / 1000, 1)
 
 
-def search(test: t.Callable[[int], dict], steps: t.List[int], refine: int, cap: int) -> dict:
-    """Try *steps* in order until one fails, then bisect between the last pass and that failure."""
-    tried: list = []
-    best, worst = 0, None
-    for value in steps:
-        if value > cap:
-            break
-        result = test(value)
-        tried.append(result)
-        if not result['ok']:
-            worst = value
-            break
-        best = value
-    while worst and not best and worst > 1:  # the first step failed: halve until one passes
-        value = worst // 2
-        result = test(value)
-        tried.append(result)
-        if result['ok']:
-            best = value
-        else:
-            worst = value
-    for _step in range(refine if worst else 0):
-        middle = (best + worst) // 2
-        if middle - best < max(2, best // 20):
-            break
-        result = test(middle)
-        tried.append(result)
-        if result['ok']:
-            best = middle
-        else:
-            worst = middle
-    return {'max': best, 'first_failure': worst, 'steps': tried}
-
-
-def doubling(start: int, cap: int) -> list:
-    out, value = [], start
-    while value <= cap:
-        out.append(value)
-        value *= 2
-    return out
-
-
 def run_series(bench: Bench, series: str, args: argparse.Namespace, report: dict) -> None:
     """One series for every configuration. deployed: held calls with Asterisk's open-file limit as
     the role leaves it; hold and rate: with --nofile when given."""
@@ -476,12 +434,9 @@ def main() -> int:
     for series in ('deployed', 'hold', 'rate'):
         if series in gen and series in hand and hand[series]['max']:
             report['ratio'][series] = round(gen[series]['max'] / hand[series]['max'], 3)
-    report['machine_end'] = {'loadavg': os.getloadavg()}
     summary = {c: {s: v[s]['max'] for s in ('deployed', 'hold', 'rate') if s in v} for c, v in report['configs'].items()}
     print(json.dumps({'max': summary, 'generated/hand': report['ratio']}, indent=1), flush=True)
-    if args.json:
-        with open(args.json, 'w', encoding='utf-8') as handle:
-            json.dump(report, handle, indent=1, default=str)
+    end_report(report, args.json, show_machine=False)
     return 0
 
 

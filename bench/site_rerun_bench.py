@@ -39,7 +39,7 @@ import warnings
 
 import yaml
 
-from benchlib import ROOT, ensure_link, machine, run_json_playbook, task_durations
+from benchlib import ROOT, end_report, ensure_link, machine, run_json_playbook, task_durations
 
 LAB = ROOT / 'inventories' / 'lab'
 SITE = str(ROOT / 'playbooks' / 'site.yml')
@@ -189,11 +189,7 @@ def main() -> int:
         low, high = report['rerun'][min(counts)], report['rerun'][max(counts)]
         report['ratio'] = round(high['wall_s'] / low['wall_s'], 3)
         print('re-run %d users / %d users: %.2fx' % (max(counts), min(counts), report['ratio']))
-    report['machine_end'] = {'loadavg': os.getloadavg()}
-    print(json.dumps(report['machine'], indent=1), 'load at end:', report['machine_end']['loadavg'])
-    if args.json:
-        with open(args.json, 'w', encoding='utf-8') as handle:
-            json.dump(report, handle, indent=1, default=str)
+    end_report(report, args.json)
     failed = [count for count, result in report['rerun'].items() if any(result['changed'].values())]
     if failed:
         print('NOT a no-change re-run for %s users: see "changed"' % failed, file=sys.stderr)
