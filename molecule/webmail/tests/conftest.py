@@ -5,7 +5,7 @@
 Every client (tests/webclient.py: smtplib, imaplib, Chromium + Selenium) runs INSIDE the browser
 container (docker exec) against mail.inpp.cd, the mail host's alias on the scenario's network.
 """
-import json
+import importlib.util
 import os
 import pathlib
 import subprocess
@@ -13,6 +13,12 @@ import uuid
 
 import pytest
 import testinfra
+
+# tests/molecule_support/container_client.py (a file, not an installed package).
+SPEC = importlib.util.spec_from_file_location(
+    'container_client', pathlib.Path(__file__).resolve().parents[3] / 'tests' / 'molecule_support' / 'container_client.py')
+container_client = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(container_client)
 
 CLIENT = (pathlib.Path(__file__).parent / 'webclient.py').read_text()
 MAIL = 'webmail-mail'
@@ -35,11 +41,7 @@ class Browser:
         self.mail = testinfra.get_host('docker://' + MAIL)
 
     def client(self, *args, timeout=300):
-        # The script goes through stdin: `python3 -c` would put it in the process list.
-        run = subprocess.run(['docker', 'exec', '-i', BROWSER, 'python3', '-', *[str(a) for a in args]],
-                             input=CLIENT, capture_output=True, text=True, timeout=timeout, check=False)
-        assert run.returncode == 0, 'client %s failed: %s' % (args[0], run.stderr[-3000:])
-        return json.loads(run.stdout.strip().splitlines()[-1])
+        return container_client.run_client(BROWSER, CLIENT, *args, timeout=timeout)
 
     def submit(self, user, to, subject, body):
         return self.client('smtp', HOST, user, PASSWORDS[user], to, subject, '--body', body)
