@@ -2,18 +2,24 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures of the mail_internet scenario.
 
-The clients (tests/inetclient.py) run INSIDE the name server container, which stands for
+The clients (tests/inetclient.py) run INSIDE the name server container (docker exec), which stands for
 "the Internet": it sends to the mailhub on 25 and 587, reads over IMAPS, and verifies DKIM
 against its own bind9. Nothing leaves the scenario's network.
 """
 import base64
 import email
-import json
+import importlib.util
 import pathlib
 import uuid
 
 import pytest
 import testinfra
+
+# tests/molecule_support/container_client.py, shared with the webmail scenario (a file, not an installed package).
+SPEC = importlib.util.spec_from_file_location(
+    'container_client', pathlib.Path(__file__).resolve().parents[3] / 'tests' / 'molecule_support' / 'container_client.py')
+container_client = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(container_client)
 
 CLIENT = (pathlib.Path(__file__).parent / 'inetclient.py').read_text()
 HUB = 'mail-internet-hub'
@@ -35,10 +41,7 @@ class Internet:
         self.bare = testinfra.get_host('docker://' + BARE)
 
     def client(self, *args, on=None):
-        on = on or self.host
-        cmd = on.run('python3 -c %s ' + ' '.join(['%s'] * len(args)), CLIENT, *[str(a) for a in args])
-        assert cmd.rc == 0, 'client failed: %s' % cmd.stderr
-        return json.loads(cmd.stdout.strip().splitlines()[-1])
+        return container_client.run_client((on or self.host).backend.name, CLIENT, *args)
 
     def login(self, kind, user, password=None, count=1, on=None, timeout=10):
         """The outcomes ('ok', 'refused', 'unreachable') of ``count`` simultaneous logins."""

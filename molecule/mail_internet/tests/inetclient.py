@@ -1,6 +1,6 @@
 # Copyright (c) 2026, INPP infrastructure team
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Clients of the mail_internet scenario, run INSIDE the name server container (python3 -c <this file> ...).
+"""Clients of the mail_internet scenario, run INSIDE the name server container (python3 - <this file> ...).
 
 The standard library (smtplib, imaplib, socket) plus Debian's python3-dkim and python3-dnspython,
 which the scenario's prepare step installs there. Every sub-command prints one JSON object.
