@@ -34,11 +34,15 @@ def _people(users: t.Any, departments: t.Any, users_name: str, domain: t.Any = N
     return _checked(directory, directory.people_errors())
 
 
-def _menus(queues: t.Any = None, ivr: t.Any = None, ring_groups: t.Any = None) -> model.Directory:
-    """Queues, menus or ring groups alone: their own fields are checked; references to users cannot be."""
-    directory = model.load_call_center(None, None, queues, ivr, ring_groups=ring_groups)
+def _menus(queues: t.Any = None, ivr: t.Any = None, ring_groups: t.Any = None,
+           departments: t.Any = None) -> model.Directory:
+    """Queues, menus or ring groups alone (with the departments when given): their own fields are checked;
+    references to users cannot be."""
+    directory = model.load_call_center(None, departments, queues, ivr, ring_groups=ring_groups)
     broken = ['%s: invalid (check it with inpp.telecom.asterisk_errors)' % item['where']
               for item in directory.queues + directory.ivr + directory.ring_groups if not item['ok']]
+    if departments is not None:
+        broken += [e for e in directory.errors_for('phone') if e.startswith(directory.departments_name)]
     return _checked(directory, broken)
 
 
@@ -84,22 +88,12 @@ def agent_dialplan(queues: t.Any, defaults: t.Any = None) -> list:
     return model.agent_dialplan(_checked(directory, errors), defaults)
 
 
-def _recorded(queues: t.Any, departments: t.Any) -> model.Directory:
-    """Queues and departments alone (the two places ``record`` is set): their own fields are checked."""
-    directory = _menus(queues=queues)
-    if departments is None:
-        return directory
-    with_departments = model.load_call_center(None, departments, queues)
-    errors = [e for e in with_departments.errors_for('phone') if e.startswith(with_departments.departments_name)]
-    return _checked(with_departments, errors)
-
-
 def call_recordings(queues: t.Any, departments: t.Any = None) -> list:
-    return model.recordings(_recorded(queues, departments))
+    return model.recordings(_menus(queues=queues, departments=departments))
 
 
 def recording_dialplan(queues: t.Any, departments: t.Any = None) -> list:
-    return model.recording_dialplan(_recorded(queues, departments))
+    return model.recording_dialplan(_menus(queues=queues, departments=departments))
 
 
 def ring_group_dialplan(ring_groups: t.Any, defaults: t.Any = None) -> list:

@@ -237,31 +237,46 @@ def cdr(host, where='1=1'):
     return [dict(zip(columns, line.split('|'))) for line in out.splitlines()]
 
 
+def logged_call(host, pbx, *call):
+    """Run one sipp call (pbx.call's arguments) with a temporary log of the dialplan's steps (Asterisk's
+    "Executing [...]" lines) for this call only; return that log."""
+    host.run('rm -f %s' % VERBOSE_LOG)
+    pbx.cli('logger add channel %s verbose(3)' % VERBOSE_LOG)
+    try:
+        _sipp_ok(pbx.call(*call))
+    finally:
+        pbx.cli('logger remove channel %s' % VERBOSE_LOG)
+    return host.file(VERBOSE_LOG).content_string
+
+
+def files_in(host, folder):
+    return set(host.run('ls -A %s' % folder).stdout.split())
+
+
+def assert_one_new_recording_with_speech(host, pbx, folder, before, name):
+    """Exactly one new file in *folder* since *before*, named today's YYYYMMDD-HHMMSS_*name*.wav, owned by
+    asterisk, 8 kHz mono over 4 s with speech (the caller speaks sipp's pcap; silence would peak near 0)."""
+    assert pbx.wait_for(lambda: files_in(host, folder) - before, timeout=10)
+    new = sorted(files_in(host, folder) - before)
+    today = host.check_output('date +%Y%m%d')
+    assert len(new) == 1 and re.match(r'^%s-\d{6}_%s\.wav$' % (today, name), new[0]), new
+    path = '%s/%s' % (folder, new[0])
+    assert host.file(path).user == 'asterisk'
+    channels, rate, seconds, peak = wav_figures(host, path)
+    assert channels == 1 and rate == 8000 and seconds > 4, (channels, rate, seconds)
+    assert peak > 1000, peak
+
+
 def test_10_recorded_queue_call_leaves_a_recording_with_audio_after_the_announcement(host, pbx):
     feature(pbx, '1001', '*48', 5091)  # *47 paused 1001 in every queue, the static member of enregistre too
     assert '(paused' not in pbx.cli('queue show enregistre')
-    host.run('rm -f %s' % VERBOSE_LOG)
-    # A temporary log of the dialplan's steps (Asterisk's "Executing [...]" lines) for this call only.
-    pbx.cli('logger add channel %s verbose(3)' % VERBOSE_LOG)
-    try:
-        before = set(host.run('ls %s' % RECORDINGS).stdout.split())
-        _sipp_ok(pbx.call('call_speak', '1003', '602', 5094, '-d 6000'))
-    finally:
-        pbx.cli('logger remove channel %s' % VERBOSE_LOG)
-    log = host.file(VERBOSE_LOG).content_string
+    before = files_in(host, RECORDINGS)
+    log = logged_call(host, pbx, 'call_speak', '1003', '602', 5094, '-d 6000')
     played = re.findall(r'Executing \[s@queue-enregistre:\d+\] Playback\("PJSIP/1003-[^"]+", "conf-now-recording"\)', log)
     assert len(played) == 1, log[-3000:]
     assert 'Playback' not in pbx.cli('dialplan show s@queue-accueil'), 'a queue without announcement plays one'
-    assert pbx.wait_for(lambda: set(host.run('ls %s' % RECORDINGS).stdout.split()) - before, timeout=10)
-    new = sorted(set(host.run('ls %s' % RECORDINGS).stdout.split()) - before)
-    today = host.check_output('date +%Y%m%d')
-    assert len(new) == 1 and re.match(r'^%s-\d{6}_enregistre_1003_1001\.wav$' % today, new[0]), new
-    path = '%s/%s' % (RECORDINGS, new[0])
-    assert host.file(path).user == 'asterisk'
-    channels, rate, seconds, peak = wav_figures(host, path)
-    # about 10 s connected, the caller speaking (sipp's pcap) for most of it; silence would peak near 0
-    assert channels == 1 and rate == 8000 and seconds > 4, (channels, rate, seconds)
-    assert peak > 1000, peak
+    # about 10 s connected, the caller speaking for most of it
+    assert_one_new_recording_with_speech(host, pbx, RECORDINGS, before, 'enregistre_1003_1001')
 
 
 def test_11_retention_timer_deletes_only_old_recordings(host):
@@ -327,25 +342,11 @@ def test_14_recorded_department_phone_leaves_a_recording_after_the_announcement(
     assert host.file(DEPARTMENT_RECORDINGS).user == 'asterisk' and host.file(DEPARTMENT_RECORDINGS).mode == 0o750
     start_phone(host, '1002')
     _sipp_ok(pbx.register('1002', AGENT_PORTS['1002'] + 20, contact_port=AGENT_PORTS['1002']))
-    host.run('rm -f %s' % VERBOSE_LOG)
-    pbx.cli('logger add channel %s verbose(3)' % VERBOSE_LOG)
-    try:
-        _sipp_ok(pbx.call('call_speak', '1003', '1002', 5096, '-d 6000'))
-    finally:
-        pbx.cli('logger remove channel %s' % VERBOSE_LOG)
-    log = host.file(VERBOSE_LOG).content_string
+    log = logged_call(host, pbx, 'call_speak', '1003', '1002', 5096, '-d 6000')
     played = re.findall(r'Executing \[1002@staff:\d+\] Playback\("PJSIP/1003-[^"]+", "conf-now-recording"\)', log)
     assert len(played) == 1, log[-3000:]
     assert re.search(r'Executing \[s@record-department-direction:\d+\] MixMonitor\("PJSIP/1002-', log), log[-3000:]
-    assert pbx.wait_for(lambda: host.check_output('ls -A %s' % DEPARTMENT_RECORDINGS), timeout=10)
-    new = host.check_output('ls -A %s' % DEPARTMENT_RECORDINGS).split()
-    today = host.check_output('date +%Y%m%d')
-    assert len(new) == 1 and re.match(r'^%s-\d{6}_direction_1003_1002\.wav$' % today, new[0]), new
-    path = '%s/%s' % (DEPARTMENT_RECORDINGS, new[0])
-    assert host.file(path).user == 'asterisk'
-    channels, rate, seconds, peak = wav_figures(host, path)
-    assert channels == 1 and rate == 8000 and seconds > 4, (channels, rate, seconds)
-    assert peak > 1000, peak
+    assert_one_new_recording_with_speech(host, pbx, DEPARTMENT_RECORDINGS, set(), 'direction_1003_1002')
     # The same retention timer keeps it 7 days (the queue's 30 days stay its own).
     unit = host.file('/etc/systemd/system/inpp-recordings-retention.service').content_string
     assert 'ExecStart=/usr/bin/find %s -type f -name *.wav -mmin +10080 -delete' % DEPARTMENT_RECORDINGS in unit, unit
